@@ -1,0 +1,142 @@
+/**
+ * Loading a config file: the config and every connector spec it names are parsed, checked
+ * against their schemas and each other, and normalized once. Every problem of every file is
+ * reported together; a project is returned only when there is no error.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { SyncspecConfig } from './types.generated.js';
+import type { ConnectorSpec } from '../spec/types.generated.js';
+import { Reporter, cleanWhere, hasErrors, sortDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
+import { parseSource, type SpecSource } from '../spec/source.js';
+import { checkSchema } from '../spec/schema-check.js';
+import { checkSpec } from '../spec/semantic/index.js';
+import { bindConnector } from './bind.js';
+import { readEnv, type Env } from './env.js';
+import { displayPath } from './display.js';
+
+export interface LoadedConnector {
+  name: string;
+  /** Absolute. */
+  specPath: string;
+  /** As shown in diagnostics. */
+  specFile: string;
+  /** Resolved: `use` merged. */
+  spec: ConnectorSpec;
+  /** To locate paths of the spec at runtime. */
+  source: SpecSource;
+  /** Config values and declared defaults. */
+  vars: Record<string, unknown>;
+  secrets: Record<string, string>;
+  syncOverrides: Record<string, { enabled: boolean; schedule?: string }>;
+}
+
+export interface LoadedProject {
+  configPath: string;
+  configDir: string;
+  /** `path` is absolute; default <configDir>/data/syncspec.db. */
+  storage: { type: 'sqlite'; path: string };
+  connectors: LoadedConnector[];
+}
+
+export interface LoadOptions {
+  /** Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Directory file names are shown relative to. Default process.cwd(). */
+  cwd?: string;
+}
+
+const DEFAULT_DATABASE = './data/syncspec.db';
+
+export async function loadProject(
+  configPath: string,
+  options: LoadOptions = {},
+): Promise<{ project?: LoadedProject; diagnostics: Diagnostic[] }> {
+  const cwd = options.cwd ?? process.cwd();
+  const display = (absolute: string) => displayPath(absolute, cwd);
+  const absoluteConfig = resolve(cwd, configPath);
+  const configFile = display(absoluteConfig);
+  const read = await readText(absoluteConfig, configFile, 'config file');
+  if (!read.ok) return { diagnostics: [read.diagnostic] };
+  const parsed = parseSource(read.text, configFile);
+  const diagnostics = [...parsed.diagnostics];
+  if (!parsed.usable) return { diagnostics: sortDiagnostics(diagnostics) };
+  const source = parsed.source;
+  const schemaDiagnostics = checkSchema('config', source);
+  diagnostics.push(...schemaDiagnostics);
+  const isClean = cleanWhere(schemaDiagnostics);
+  const config = source.value as SyncspecConfig;
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const configDir = dirname(absoluteConfig);
+  const report = new Reporter(source);
+  const envFile = typeof config.envFile === 'string' ? config.envFile : undefined;
+  const env = await readEnv(configDir, envFile, options.env ?? process.env, report, display);
+  const connectors: LoadedConnector[] = [];
+  const entries = config.connectors && typeof config.connectors === 'object' ? Object.entries(config.connectors) : [];
+  for (const [name, entry] of entries) {
+    if (!entry || typeof entry !== 'object' || typeof entry.spec !== 'string' || entry.spec === '') continue;
+    const bind = isClean(['connectors', name]);
+    const loaded = await loadConnector(name, entry, bind, { configDir, env, report, display });
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.connector) connectors.push(loaded.connector);
+  }
+  diagnostics.push(...report.diagnostics);
+  const sorted = sortDiagnostics(diagnostics);
+  if (hasErrors(sorted)) return { diagnostics: sorted };
+  const project: LoadedProject = {
+    configPath: absoluteConfig,
+    configDir,
+    storage: { type: 'sqlite', path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE) },
+    connectors,
+  };
+  return { project, diagnostics: sorted };
+}
+
+interface ConnectorDeps {
+  configDir: string;
+  env: Env;
+  /** Reports on the config file. */
+  report: Reporter;
+  display: (absolute: string) => string;
+}
+
+async function loadConnector(
+  name: string,
+  entry: SyncspecConfig['connectors'][string],
+  /** False when the entry failed the config schema: its spec is still checked, but not bound. */
+  bind: boolean,
+  { configDir, env, report, display }: ConnectorDeps,
+): Promise<{ connector?: LoadedConnector; diagnostics: Diagnostic[] }> {
+  const at = ['connectors', name];
+  const specPath = resolve(configDir, entry.spec);
+  const specFile = display(specPath);
+  const read = await readText(specPath, specFile, 'spec file');
+  if (!read.ok) {
+    report.error([...at, 'spec'], 'file-not-found', `connector '${name}': ${read.diagnostic.message}`);
+    return { diagnostics: [] };
+  }
+  const parsed = parseSource(read.text, specFile);
+  if (!parsed.usable) return { diagnostics: parsed.diagnostics };
+  const binding = bind ? bindConnector(entry, parsed.source.value as Partial<ConnectorSpec>, env, report, at, specFile) : undefined;
+  const checked = checkSpec(parsed.source, { varValues: binding?.vars });
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
+  if (!checked.spec || !binding) return { diagnostics };
+  return {
+    connector: { name, specPath, specFile, spec: checked.spec, source: parsed.source, ...binding },
+    diagnostics,
+  };
+}
+
+type ReadResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
+
+async function readText(absolute: string, shown: string, what: string): Promise<ReadResult> {
+  try {
+    return { ok: true, text: await readFile(absolute, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT' ? `${what} not found: ${shown}` : code === 'EISDIR' ? `${what} is a directory: ${shown}` : `cannot read ${what} ${shown} (${code ?? 'error'})`;
+    return { ok: false, diagnostic: { file: shown, line: 1, column: 1, path: '', code: 'file-not-found', message, severity: 'error' } };
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Errors the runtime raises itself. Every error carries a stable `code` so callers (CLI exit
+ * codes, run history, tests) can tell them apart without matching on messages.
+ */
+export class SyncError extends Error {
+  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SyncError';
+  }
+}
+
+/** One line for run history and the CLI: the message, never a stack or a response dump. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

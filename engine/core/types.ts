@@ -1,0 +1,120 @@
+/**
+ * The contract every sync runs through, spec-driven or hand-written: the runtime calls
+ * `execute(state)` until `hasMore` is false (one cycle), committing each result's changes
+ * together with its `nextState`. This is the Notion Workers sync contract, plus `failed`.
+ */
+
+/** A property value after mapping, as stored (see engine/mapping/properties). */
+export type PropertyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | string[]
+  | { start: string; end: string | null }
+  | { url: string; name: string | null }
+  | { latitude: number; longitude: number; name: string | null; address: string | null };
+
+export interface UpsertChange {
+  type: 'upsert';
+  key: string;
+  properties: Record<string, PropertyValue>;
+  /** An emoji or an image URL. */
+  icon?: string | null;
+  pageContentMarkdown?: string | null;
+}
+
+export interface DeleteChange {
+  type: 'delete';
+  key: string;
+}
+
+export type Change = UpsertChange | DeleteChange;
+
+/** A source record that could not be mapped; the rest of its page proceeds. */
+export interface FailedRecord {
+  key: string | null;
+  reason: string;
+}
+
+export interface ExecuteResult<S = unknown> {
+  changes: Change[];
+  hasMore: boolean;
+  nextState: S | undefined;
+  failed?: FailedRecord[];
+}
+
+/** A partition of a sync: one independently checkpointed slice (a repository, a sub-account). */
+export interface Partition {
+  /** Stable key of the partition's checkpoint; '' for an unpartitioned sync. */
+  key: string;
+  /** What templates see as {{partition}}. */
+  value: unknown;
+}
+
+export interface SyncMetrics {
+  requests: number;
+  retries: number;
+}
+
+export interface ExecuteContext {
+  partition: Partition;
+  /** The cycle's clock: one `now` per cycle, so every page of a cycle agrees on "now − buffer". */
+  cycleStartedAt: Date;
+  metrics: SyncMetrics;
+  signal: AbortSignal;
+}
+
+export type Execute<S = unknown> = (state: S | undefined, ctx: ExecuteContext) => Promise<ExecuteResult<S>>;
+
+export type SyncMode = 'replace' | 'incremental';
+
+export type Schedule =
+  | { kind: 'manual' }
+  | { kind: 'interval'; ms: number; text: string }
+  | { kind: 'cron'; expression: string };
+
+/** Storage type of a property column. */
+export type PropertyKind =
+  | 'title' | 'richText' | 'url' | 'email' | 'phoneNumber' | 'checkbox' | 'file' | 'number' | 'date'
+  | 'select' | 'multiSelect' | 'status' | 'people' | 'place' | 'relation';
+
+/** A property as the runtime sees it: shorthand expanded, options flattened to names. */
+export interface PropertyDefinition {
+  name: string;
+  type: PropertyKind;
+  /** number */
+  format?: string;
+  /** date: 'date' | 'dateTime' | 'dateRange' */
+  dateFormat?: 'date' | 'dateTime' | 'dateRange';
+  /** select, multiSelect, status: allowed option names */
+  options?: string[];
+  /** status: option name → group name */
+  groups?: Record<string, string>;
+  /** relation: qualified name of the related database */
+  relation?: { database: string; twoWay: boolean; relatedPropertyName: string | null };
+}
+
+/** A managed table. `name` is qualified: CONNECTOR.DATABASE. */
+export interface DatabaseDefinition {
+  name: string;
+  title: string;
+  primaryKeyProperty: string;
+  properties: PropertyDefinition[];
+}
+
+/** A sync ready to run: what the spec interpreter produces, and what library users write. */
+export interface SyncDefinition<S = unknown> {
+  /** Qualified name CONNECTOR.SYNC (library syncs: any unique name). */
+  name: string;
+  database: DatabaseDefinition;
+  mode: SyncMode;
+  schedule: Schedule;
+  /** At most this many changes per execute result, committed in one transaction. Default 100. */
+  maxChangesPerCommit: number;
+  /** Partitions of one cycle; omitted = one partition with key ''. */
+  partitions?: (ctx: { signal: AbortSignal; metrics: SyncMetrics }) => Promise<Partition[]>;
+  // Method syntax on purpose: the runtime holds syncs of many state types as SyncDefinition<unknown>
+  // and hands each its own stored state back, so the parameter may be checked bivariantly.
+  execute(state: S | undefined, ctx: ExecuteContext): Promise<ExecuteResult<S>>;
+}

@@ -1,0 +1,10 @@
+import type { AuthApiKey } from '../../spec/types.generated.js';
+import { secretValue, withHeader, withQuery } from './credentials.js';
+import type { AuthFactory } from './types.js';
+
+/** A key in a header (`X-Api-Key: …`, `Authorization: Token …`) or a query parameter (`?api_key=…`). */
+export const apiKey: AuthFactory<AuthApiKey> = (spec, deps) => {
+  const value = `${spec.prefix ?? ''}${secretValue(spec.key, deps, 'auth.key')}`;
+  if (spec.in === 'query') return { authenticate: async (request) => withQuery(request, spec.name, value) };
+  return { authenticate: async (request) => withHeader(request, spec.name, value) };
+};

@@ -1,0 +1,133 @@
+/**
+ * The interpreter's entry: a loaded connector spec becomes SyncDefinitions — the same contract a
+ * hand-written sync implements — plus the HTTP client they share. Everything is compiled here,
+ * once; execute() only renders, fetches and maps.
+ */
+import type { Partition, SyncDefinition } from '../core/types.js';
+import type { LoadedConnector } from '../config/load.js';
+import type { Paginator, Sync } from '../spec/types.generated.js';
+import { toDatabaseDefinition } from '../spec/databases.js';
+import { parseSchedule } from '../schedule/parse.js';
+import { compileValueTemplate, type TemplateContext } from '../template/render.js';
+import { selectFirst } from '../extract/jsonpath.js';
+import { matchesCondition } from '../extract/conditions.js';
+import { compileRecordMapper } from '../mapping/record-mapper.js';
+import { SyncError } from '../core/errors.js';
+import { cursorRules } from './cursor.js';
+import { compileExecute, type SpecState } from './execute.js';
+import { parentPartitions, staticPartitions, type PartitionLister } from './partitions.js';
+import { compileStream } from './stream.js';
+import { createConnectorHttp, type ConnectorHttp } from './http.js';
+import type { PacerRegistry } from './pacers.js';
+
+export interface CompiledConnector {
+  name: string;
+  syncs: SyncDefinition[];
+  redact(text: string): string;
+  close(): void;
+}
+
+const DEFAULT_MAX_CHANGES = 100;
+
+export function compileConnector(loaded: LoadedConnector, shared: { pacers: PacerRegistry }): CompiledConnector {
+  const { spec, name: connector, vars, secrets } = loaded;
+  const http = createConnectorHttp(loaded, shared.pacers);
+  const databases = new Map(Object.entries(spec.databases).map(([key, db]) => [key, toDatabaseDefinition(connector, key, db)]));
+  const compiled = new Map<string, CompiledSync>();
+
+  // Parents compile before their children; the validator has rejected cycles.
+  const compile = (syncName: string): CompiledSync => {
+    const done = compiled.get(syncName);
+    if (done) return done;
+    const syncSpec = spec.syncs[syncName];
+    const parent = syncSpec.partitions?.parent ? compile(syncSpec.partitions.parent.sync) : undefined;
+    const result = compileSync(`${connector}.${syncName}`, syncSpec, {
+      database: databases.get(syncSpec.database)!, http, vars, secrets, parent,
+      schedule: loaded.syncOverrides[syncName]?.schedule ?? syncSpec.schedule ?? 'manual',
+    });
+    compiled.set(syncName, result);
+    return result;
+  };
+  const syncs = Object.keys(spec.syncs)
+    .map(compile)
+    .filter((sync) => loaded.syncOverrides[sync.definition.name.slice(connector.length + 1)]?.enabled !== false)
+    .map((sync) => sync.definition);
+  return { name: connector, syncs, redact: (text) => http.redactor.redact(text), close: () => http.close() };
+}
+
+interface CompiledSync {
+  definition: SyncDefinition<SpecState>;
+  /** How children list this sync's records as their partitions. */
+  listing: Parameters<typeof parentPartitions>[1];
+}
+
+interface SyncDeps {
+  database: ReturnType<typeof toDatabaseDefinition>;
+  http: ConnectorHttp;
+  vars: Record<string, unknown>;
+  secrets: Record<string, string>;
+  parent?: CompiledSync;
+  schedule: string;
+}
+
+function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
+  const paginate = spec.paginate as Paginator | undefined;
+  const sender = deps.http.senderFor(spec.pacer);
+  const stream = compileStream({ request: spec.request, records: spec.records, paginate }, sender, deps.http.baseUrl);
+  const mapper = compileRecordMapper({ database: deps.database, map: spec.map, primaryKey: spec.primaryKey, icon: spec.icon, content: spec.content });
+  const mode = spec.mode ?? 'replace';
+  const schedule = parseSchedule(deps.schedule);
+  if (!schedule.ok) throw new SyncError('bad-schedule', `${name}: ${schedule.message}`);
+  if (spec.deletes?.stream) {
+    throw new SyncError('unsupported', `${name}: deletes.stream (flip-flop delete streams) is not supported by this version of the engine`);
+  }
+  const incremental = mode === 'incremental' && spec.cursor
+    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), keyset: paginate?.type === 'keyset' }
+    : undefined;
+  const execute = compileExecute({
+    name, mode, stream, incremental,
+    records: { filter: spec.filter, object: spec.object, deleteWhen: spec.deletes?.when, mapper },
+    deleteIds: spec.deletes?.ids,
+    maxChanges: spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES,
+    vars: deps.vars, secrets: deps.secrets,
+  });
+  const mapCtx = (partition: Partition) => ({ vars: deps.vars, partition: partition.value });
+  const definition: SyncDefinition<SpecState> = {
+    name, database: deps.database, mode, schedule: schedule.schedule,
+    maxChangesPerCommit: spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES,
+    partitions: compilePartitions(name, spec, deps),
+    execute,
+  };
+  const listing = {
+    name, stream,
+    partitions: definition.partitions,
+    templateContext: (partition: Partition, now: Date): TemplateContext => ({
+      vars: deps.vars, secrets: deps.secrets, partition: partition.value, now: now.toISOString(),
+      cursor: incremental?.rules.initial,
+    }),
+    select: (record: unknown) => {
+      if (spec.filter && !matchesCondition(spec.filter, record)) return undefined;
+      return spec.object ? selectFirst(spec.object, record) : record;
+    },
+    key: (record: unknown) => mapper.key(record, mapCtx({ key: '', value: undefined })),
+  };
+  return { definition, listing };
+}
+
+function compilePartitions(name: string, spec: Sync, deps: SyncDeps): PartitionLister | undefined {
+  const partitions = spec.partitions;
+  if (!partitions) return undefined;
+  if (partitions.parent) {
+    const listing = deps.parent!.listing;
+    const keyPath = partitions.parent.key;
+    return parentPartitions(name, keyPath ? { ...listing, key: (record) => keyFrom(record, keyPath) } : listing);
+  }
+  // `values: "{{vars.repos}}"` yields the var itself (a list), not its text.
+  const values = typeof partitions.values === 'string' ? compileValueTemplate(partitions.values)({ vars: deps.vars }) : partitions.values;
+  return staticPartitions(name, values, partitions.key);
+}
+
+function keyFrom(record: unknown, path: string): string | null {
+  const key = selectFirst(path, record);
+  return typeof key === 'string' || typeof key === 'number' ? String(key) : null;
+}

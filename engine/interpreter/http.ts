@@ -1,0 +1,57 @@
+/**
+ * The HTTP side of one connector: base URL and default headers rendered once, one authenticator
+ * (so an OAuth2 token is shared by every sync), and one client per pacer — every sync naming a
+ * pacer waits on the same budget.
+ */
+import type { LoadedConnector } from '../config/load.js';
+import { createHttpClient, createTokenHttp, type HttpClient } from '../http/client.js';
+import { createAuthenticator } from '../http/auth/registry.js';
+import { Redactor } from '../http/redact.js';
+import { compileTemplate } from '../template/render.js';
+import type { HttpSender } from './stream.js';
+import type { PacerRegistry } from './pacers.js';
+
+export interface ConnectorHttp {
+  baseUrl: string;
+  redactor: Redactor;
+  senderFor(pacer: string | undefined): HttpSender;
+  close(): void;
+}
+
+const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry): ConnectorHttp {
+  const { spec, vars, secrets } = loaded;
+  const redactor = new Redactor(Object.values(secrets));
+  const context = { vars, secrets, now: new Date().toISOString() };
+  const baseUrl = compileTemplate(spec.api.baseUrl)(context);
+  const headers = Object.fromEntries(Object.entries(spec.api.headers ?? {}).map(([name, source]) => [name, compileTemplate(source, 'header')(context)]));
+  const common = { timeoutMs: spec.api.timeoutMs ?? 30_000, retry: { ...DEFAULT_RETRY, ...spec.api.retry }, redactor };
+  const tokenHttp = createTokenHttp(common);
+  const auth = createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp });
+  const clients = new Map<string, HttpClient>();
+
+  const clientFor = (pacerName: string | undefined): HttpClient => {
+    const id = pacerName ?? '';
+    let client = clients.get(id);
+    if (!client) {
+      const pacer = pacerName ? pacers.get(loaded.name, pacerName, spec.pacers![pacerName]) : undefined;
+      client = createHttpClient({ ...common, baseUrl, headers, auth, pacer });
+      clients.set(id, client);
+    }
+    return client;
+  };
+
+  return {
+    baseUrl,
+    redactor,
+    senderFor: (pacerName) => {
+      const client = clientFor(pacerName);
+      return { send: (request, io) => client.send(request, { signal: io.signal, metrics: io.metrics }) };
+    },
+    close: () => {
+      for (const client of clients.values()) client.close();
+      tokenHttp.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Turns the records of a page into changes: filter, pick the mapped object, recognise delete
+ * markers, map properties. A record that fails to map is reported with its key and reason and
+ * the rest of the page proceeds.
+ */
+import type { Change, FailedRecord } from '../core/types.js';
+import type { Condition } from '../spec/types.generated.js';
+import { matchesCondition } from '../extract/conditions.js';
+import { selectFirst } from '../extract/jsonpath.js';
+import type { MapContext, RecordMapper } from '../mapping/record-mapper.js';
+
+export interface RecordRules {
+  filter?: Condition;
+  object?: string;
+  deleteWhen?: Condition;
+  mapper: RecordMapper;
+}
+
+export interface PageChanges {
+  changes: Change[];
+  failed: FailedRecord[];
+}
+
+export function recordsToChanges(records: unknown[], rules: RecordRules, ctx: MapContext): PageChanges {
+  const changes: Change[] = [];
+  const failed: FailedRecord[] = [];
+  for (const record of records) {
+    if (rules.filter && !matchesCondition(rules.filter, record)) continue;
+    const object = rules.object ? selectFirst(rules.object, record) : record;
+    if (rules.deleteWhen && matchesCondition(rules.deleteWhen, record)) {
+      const key = rules.mapper.key(object, ctx);
+      if (key === null) failed.push({ key: null, reason: 'delete marker without a primary key' });
+      else changes.push({ type: 'delete', key });
+      continue;
+    }
+    if (object === undefined || object === null || typeof object !== 'object') {
+      failed.push({ key: null, reason: `${rules.object ?? 'record'} is ${object === undefined ? 'missing' : JSON.stringify(object)}, not an object` });
+      continue;
+    }
+    const outcome = rules.mapper.map(object, ctx);
+    if (outcome.ok) changes.push(outcome.change);
+    else failed.push(outcome.failure);
+  }
+  return { changes, failed };
+}
+
+/** Deleted ids listed beside the records (`deletes.ids`): `{ deleted_ids: [...] }`. */
+export function listedDeletions(body: unknown, idsPath: string | undefined): Change[] {
+  if (!idsPath) return [];
+  const ids = selectFirst(idsPath, body);
+  if (ids === undefined || ids === null) return [];
+  const list = Array.isArray(ids) ? ids : [ids];
+  return list
+    .filter((id): id is string | number => (typeof id === 'string' && id !== '') || typeof id === 'number')
+    .map((id) => ({ type: 'delete' as const, key: String(id) }));
+}

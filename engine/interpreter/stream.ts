@@ -1,0 +1,64 @@
+/**
+ * A stream is a request, a paginator and a record selector: it fetches one page at a position
+ * and says where the next page is. Shared by syncs, parent listings and delete streams. It keeps
+ * no state between calls; positions are plain JSON so they can live in checkpoints.
+ */
+import type { Paginator, Request } from '../spec/types.generated.js';
+import type { HttpRequest, HttpResponse } from '../http/request.js';
+import type { SyncMetrics } from '../core/types.js';
+import { describeRequest } from '../http/request.js';
+import { compilePaginator } from '../pagination/paginate.js';
+import { selectRecords } from '../extract/jsonpath.js';
+import type { TemplateContext } from '../template/render.js';
+import type { CursorPosition } from './cursor.js';
+import { compileRequest } from './request.js';
+
+export interface StreamSpec {
+  request: Request;
+  records?: string;
+  paginate?: Paginator;
+}
+
+/** Per-call I/O context: cancellation, and the run's counters that every request adds to. */
+export interface FetchIo {
+  signal: AbortSignal;
+  metrics: SyncMetrics;
+}
+
+export interface HttpSender {
+  send(request: HttpRequest, io: FetchIo): Promise<HttpResponse>;
+}
+
+export interface FetchedPage {
+  records: unknown[];
+  response: HttpResponse;
+  next: { done: true } | { done: false; position: unknown };
+}
+
+export interface Stream {
+  pageSize: number | undefined;
+  firstPosition(): unknown;
+  /** For keyset pagination: the cursor the request templates see at a position. */
+  templateCursor(position: unknown): CursorPosition | undefined;
+  fetch(position: unknown, ctx: TemplateContext, io: FetchIo): Promise<FetchedPage>;
+}
+
+export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: string): Stream {
+  const build = compileRequest(spec.request);
+  const paginator = compilePaginator(spec.paginate, baseUrl);
+  const recordsPath = spec.records ?? '$[*]';
+  return {
+    pageSize: paginator.pageSize,
+    firstPosition: () => paginator.first(),
+    templateCursor: (position) => {
+      const cursor = paginator.templateCursor(position);
+      return cursor ? { value: cursor.value as string | number, id: cursor.id } : undefined;
+    },
+    async fetch(position, ctx, io) {
+      const request = paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position);
+      const response = await http.send(request, io);
+      const records = selectRecords(recordsPath, response.body, describeRequest(response.request ?? request));
+      return { records, response, next: paginator.next({ response, records, position }) };
+    },
+  };
+}

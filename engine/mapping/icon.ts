@@ -1,0 +1,22 @@
+import { MappingError, show } from './mapping-error.js';
+import { parseUrl } from './properties/url.js';
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Pictographs, flags (regional-indicator pairs) and keycaps (1️⃣); a bare digit or letter is not an icon.
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+function isEmoji(text: string): boolean {
+  const graphemes = [...segmenter.segment(text)];
+  return graphemes.length === 1 && EMOJI.test(text);
+}
+
+/** A row icon: one emoji, or an http(s) image URL. */
+export function parseIcon(raw: unknown): string | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (isEmoji(text)) return text;
+    if (/^https?:/i.test(text)) return parseUrl(text, ['http:', 'https:']);
+  }
+  throw new MappingError(`expected an emoji or an http(s) image URL, got ${show(raw)}`);
+}

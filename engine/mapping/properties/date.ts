@@ -1,0 +1,61 @@
+import type { PropertyValue } from '../../core/types.js';
+import { requireIsoDate, type ParsedDate } from '../iso-date.js';
+import { MappingError, show } from '../mapping-error.js';
+import type { PropertyType } from './type.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A range endpoint keeps its own precision: a calendar date stays a date, an instant becomes UTC. */
+function formatEndpoint(parsed: ParsedDate): string {
+  return parsed.dateOnly ? parsed.date : parsed.instant.toISOString();
+}
+
+function endpoint(raw: unknown, which: 'start' | 'end'): ParsedDate | null {
+  if (raw === null || raw === undefined) return null;
+  try {
+    return requireIsoDate(raw);
+  } catch (error) {
+    throw new MappingError(`range ${which}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * dateRange takes `{ start, end }` (the structured value source, or an object at one path) or a
+ * lone date as the start of an open range.
+ */
+function normalizeRange(raw: unknown): PropertyValue {
+  if (raw === null || raw === undefined) return null;
+  const pair = isRecord(raw) ? raw : typeof raw === 'string' ? { start: raw } : null;
+  if (!pair || !('start' in pair || 'end' in pair)) {
+    throw new MappingError(`expected a date range { start, end }, got ${show(raw)}`);
+  }
+  const start = endpoint(pair.start, 'start');
+  const end = endpoint(pair.end, 'end');
+  if (!start) {
+    if (end) throw new MappingError(`date range has an end (${show(formatEndpoint(end))}) but no start`);
+    return null;
+  }
+  if (end && end.instant.getTime() < start.instant.getTime()) {
+    throw new MappingError(
+      `date range ends (${show(formatEndpoint(end))}) before it starts (${show(formatEndpoint(start))})`,
+    );
+  }
+  return { start: formatEndpoint(start), end: end ? formatEndpoint(end) : null };
+}
+
+/**
+ * `dateFormat` date → YYYY-MM-DD (a date-time becomes its UTC date); dateTime → ISO-8601 UTC with
+ * milliseconds; dateRange → { start, end }. Numbers are refused with a hint: whether 1700000000
+ * is seconds or milliseconds is for the spec to say (fromEpochSeconds/fromEpochMillis).
+ */
+export const date: PropertyType = {
+  normalize(raw, property) {
+    const format = property.dateFormat ?? 'date';
+    if (format === 'dateRange') return normalizeRange(raw);
+    if (raw === null || raw === undefined) return null;
+    const parsed = requireIsoDate(raw);
+    return format === 'date' ? parsed.date : parsed.instant.toISOString();
+  },
+};

@@ -1,0 +1,6 @@
+import type { PropertyType } from './type.js';
+import { requireOption } from './options.js';
+
+export const select: PropertyType = {
+  normalize: (raw, property) => (raw === null || raw === undefined ? null : requireOption(raw, property)),
+};

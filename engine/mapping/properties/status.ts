@@ -1,0 +1,7 @@
+import type { PropertyType } from './type.js';
+import { requireOption } from './options.js';
+
+/** A status is a select whose options are those of all its groups (flattened by the loader). */
+export const status: PropertyType = {
+  normalize: (raw, property) => (raw === null || raw === undefined ? null : requireOption(raw, property)),
+};

@@ -1,0 +1,86 @@
+/**
+ * A config file, opened: validated, its connectors compiled into SyncDefinitions, its store open.
+ * The CLI and library users start here.
+ */
+import { loadProject, type LoadedProject } from './config/load.js';
+import type { Diagnostic } from './spec/diagnostics.js';
+import type { SyncDefinition } from './core/types.js';
+import { SyncError } from './core/errors.js';
+import type { Store } from './store/store.js';
+import { openStore } from './store/open.js';
+import { compileConnector, type CompiledConnector } from './interpreter/connector.js';
+import { runCycle, type CycleSummary, type CommitEvent } from './runtime/loop.js';
+import { PacerRegistry } from './interpreter/pacers.js';
+
+/** The config or a spec is invalid; `diagnostics` say where and why. */
+export class InvalidConfigError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`invalid configuration: ${diagnostics.filter((d) => d.severity === 'error').length} error(s)`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+export interface OpenedProject {
+  project: LoadedProject;
+  connectors: CompiledConnector[];
+  syncs: SyncDefinition[];
+  store: Store;
+  /** Removes every secret value of every connector from a text. */
+  redact(text: string): string;
+  close(): Promise<void>;
+}
+
+export async function openProject(configPath: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<OpenedProject> {
+  const { project, diagnostics } = await loadProject(configPath, options);
+  if (!project) throw new InvalidConfigError(diagnostics);
+  const pacers = new PacerRegistry();
+  const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers }));
+  const store = await openStore(project.storage);
+  return {
+    project,
+    connectors,
+    syncs: connectors.flatMap((connector) => connector.syncs),
+    store,
+    redact: (text) => connectors.reduce((out, connector) => connector.redact(out), text),
+    close: async () => {
+      for (const connector of connectors) connector.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Picks syncs by name: the qualified CONNECTOR.SYNC, or the bare SYNC when only one connector
+ * has it. No names = every enabled sync.
+ */
+export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined): SyncDefinition[] {
+  if (!names || names.length === 0) return syncs;
+  return names.map((name) => {
+    const exact = syncs.find((sync) => sync.name === name);
+    if (exact) return exact;
+    const matches = syncs.filter((sync) => sync.name.endsWith(`.${name}`));
+    if (matches.length === 1) return matches[0];
+    const known = syncs.map((sync) => sync.name).join(', ');
+    if (matches.length > 1) throw new SyncError('ambiguous-sync', `sync '${name}' is ambiguous: ${matches.map((s) => s.name).join(', ')}`);
+    throw new SyncError('unknown-sync', `unknown sync '${name}'; known syncs: ${known}`);
+  });
+}
+
+export interface RunOptions {
+  syncs?: string[];
+  full?: boolean;
+  signal?: AbortSignal;
+  onCommit?: (event: CommitEvent) => void;
+}
+
+/** One cycle of each selected sync, in config order. */
+export async function runProject(opened: OpenedProject, options: RunOptions = {}): Promise<CycleSummary[]> {
+  const summaries: CycleSummary[] = [];
+  for (const sync of selectSyncs(opened.syncs, options.syncs)) {
+    summaries.push(await runCycle(sync, {
+      store: opened.store, full: options.full, signal: options.signal, onCommit: options.onCommit, redact: opened.redact,
+    }));
+    if (options.signal?.aborted) break;
+  }
+  return summaries;
+}

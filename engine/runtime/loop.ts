@@ -1,0 +1,156 @@
+/**
+ * The one runtime loop. It drives any SyncDefinition — compiled from a YAML spec or written in
+ * TypeScript — through a cycle: execute(state) until hasMore is false, committing every result's
+ * changes together with its nextState in one transaction. It knows nothing about HTTP.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
+import type { Cycle, Store } from '../store/store.js';
+import { SyncError, describeError } from '../core/errors.js';
+
+export interface CycleOptions {
+  store: Store;
+  /** Start a fresh cycle, discarding a resumable one and its checkpoints (`run --full`). */
+  full?: boolean;
+  signal?: AbortSignal;
+  /** Called after each commit, for progress output. */
+  onCommit?: (event: CommitEvent) => void;
+  /** Turns an error into the text stored in run history (secrets redacted). */
+  redact?: (text: string) => string;
+}
+
+export interface CommitEvent {
+  sync: string;
+  partition: string;
+  upserted: number;
+  deleted: number;
+  failed: number;
+}
+
+export interface CycleSummary {
+  sync: string;
+  runId: number;
+  status: 'completed' | 'failed' | 'cancelled';
+  upserted: number;
+  deleted: number;
+  swept: number;
+  failed: number;
+  requests: number;
+  retries: number;
+  durationMs: number;
+  error: string | null;
+  /** The first failed records, with key and reason (all of them are in run history). */
+  failures: FailedRecord[];
+}
+
+const MAX_FAILURES_IN_SUMMARY = 20;
+
+/** Runs (or resumes) one cycle of a sync and records it in the run history. */
+export async function runCycle(sync: SyncDefinition, options: CycleOptions): Promise<CycleSummary> {
+  const { store } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const started = Date.now();
+  const metrics: SyncMetrics = { requests: 0, retries: 0 };
+  const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0 };
+  const failures: FailedRecord[] = [];
+  const runId = await store.startRun(sync.name);
+  const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
+    sync: sync.name, runId, status, ...totals, requests: metrics.requests, retries: metrics.retries,
+    durationMs: Date.now() - started, error, failures,
+  });
+
+  try {
+    await store.ensureDatabase(sync.database);
+    const cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full });
+    const partitions = sync.partitions ? await sync.partitions({ signal, metrics }) : [{ key: '', value: undefined }];
+    assertUniquePartitions(sync.name, partitions);
+    for (const partition of partitions) {
+      await runPartition(sync, partition, cycle, { ...options, signal, metrics, totals, failures, runId });
+    }
+    totals.swept = await store.closeCycle(cycle, sync.database);
+    totals.deleted += totals.swept;
+    await store.finishRun(runId, { status: 'completed', deleted: totals.deleted });
+    return summary('completed', null);
+  } catch (error) {
+    const cancelled = signal.aborted;
+    const message = (options.redact ?? ((text) => text))(describeError(error));
+    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, deleted: totals.deleted });
+    return summary(cancelled ? 'cancelled' : 'failed', message);
+  }
+}
+
+interface PartitionRun extends CycleOptions {
+  signal: AbortSignal;
+  metrics: SyncMetrics;
+  totals: { upserted: number; deleted: number; failed: number };
+  failures: FailedRecord[];
+  runId: number;
+}
+
+async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: PartitionRun): Promise<void> {
+  const checkpoint = await run.store.getCheckpoint(sync.name, partition.key);
+  if (checkpoint?.doneInCycle === cycle.id) return;
+  // Replace-mode state is pagination within one cycle; incremental state (the cursor) outlives cycles.
+  let state = checkpoint && (sync.mode === 'incremental' || checkpoint.cycle === cycle.id) ? checkpoint.state : undefined;
+  const cycleStartedAt = new Date(cycle.startedAt);
+  for (;;) {
+    // Stop between pages, never inside one: what is committed is always a whole result.
+    if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
+    const before = { requests: run.metrics.requests, retries: run.metrics.retries };
+    const result = await sync.execute(state, { partition, cycleStartedAt, metrics: run.metrics, signal: run.signal });
+    assertValidResult(sync, partition, result, state);
+    const failed = result.failed ?? [];
+    const committed = await run.store.commit({
+      runId: run.runId, cycle, partition: partition.key, database: sync.database,
+      changes: result.changes, failed,
+      requests: run.metrics.requests - before.requests, retries: run.metrics.retries - before.retries,
+      nextState: result.nextState, partitionDone: !result.hasMore,
+    });
+    run.totals.upserted += committed.upserted;
+    run.totals.deleted += committed.deleted;
+    run.totals.failed += failed.length;
+    for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
+    run.onCommit?.({ sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length });
+    if (!result.hasMore) return;
+    state = result.nextState;
+  }
+}
+
+/** The loop's guards, shared by every sync: batch size, well-formed changes, and progress. */
+function assertValidResult(sync: SyncDefinition, partition: Partition, result: ExecuteResult, previous: unknown): void {
+  const where = partition.key ? `${sync.name} [${partition.key}]` : sync.name;
+  if (!result || !Array.isArray(result.changes) || typeof result.hasMore !== 'boolean') {
+    throw new SyncError('bad-result', `${where}: execute must return { changes: [], hasMore: boolean, nextState }`);
+  }
+  if (result.changes.length > sync.maxChangesPerCommit) {
+    throw new SyncError('batch-too-large',
+      `${where}: execute returned ${result.changes.length} changes; at most ${sync.maxChangesPerCommit} per call (maxChangesPerCommit)`);
+  }
+  for (const change of result.changes) assertValidChange(where, change);
+  if (result.hasMore && isDeepStrictEqual(result.nextState, previous)) {
+    throw new SyncError('not-advancing',
+      `${where}: hasMore is true but nextState did not change (${preview(result.nextState)}); the sync would loop forever`);
+  }
+}
+
+function assertValidChange(where: string, change: Change): void {
+  if (change.type !== 'upsert' && change.type !== 'delete') {
+    throw new SyncError('bad-result', `${where}: a change has type ${preview((change as { type: unknown }).type)}; expected upsert or delete`);
+  }
+  if (typeof change.key !== 'string' || change.key === '') {
+    throw new SyncError('bad-result', `${where}: a ${change.type} change has no key`);
+  }
+}
+
+function assertUniquePartitions(sync: string, partitions: Partition[]): void {
+  const seen = new Set<string>();
+  for (const { key } of partitions) {
+    if (seen.has(key)) throw new SyncError('duplicate-partition', `${sync}: partition key '${key}' appears twice`);
+    seen.add(key);
+  }
+}
+
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

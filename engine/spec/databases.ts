@@ -1,0 +1,58 @@
+/**
+ * A spec's `databases` entry as the runtime sees it: shorthand property types expanded, options
+ * flattened to their names, status groups turned into an option → group map, relation targets
+ * qualified with the connector name.
+ */
+import type { DatabaseDefinition, PropertyDefinition, PropertyKind } from '../core/types.js';
+import type { Database, Property, PropertyObject, SelectOption } from './types.generated.js';
+
+/** `CONNECTOR.KEY`: the qualified name of a managed table. */
+export function qualifiedName(connectorName: string, key: string): string {
+  return `${connectorName}.${key}`;
+}
+
+export function toDatabaseDefinition(connectorName: string, key: string, database: Database): DatabaseDefinition {
+  return {
+    name: qualifiedName(connectorName, key),
+    title: database.title ?? key,
+    primaryKeyProperty: database.primaryKeyProperty,
+    properties: Object.entries(database.properties).map(([name, property]) =>
+      toPropertyDefinition(connectorName, name, property),
+    ),
+  };
+}
+
+export function toPropertyDefinition(connectorName: string, name: string, written: Property): PropertyDefinition {
+  // `Name: title` is `Name: { type: title }`; expanding first gives both forms the same defaults.
+  const property: PropertyObject = typeof written === 'string' ? { type: written } : written;
+  switch (property.type) {
+    case 'number':
+      return { name, type: 'number', format: property.format ?? 'number' };
+    case 'date':
+      return { name, type: 'date', dateFormat: property.format ?? 'date' };
+    case 'select':
+    case 'multiSelect':
+      return { name, type: property.type, options: property.options.map(optionName) };
+    case 'status': {
+      const groups: Record<string, string> = {};
+      for (const group of property.groups) for (const option of group.options) groups[optionName(option)] = group.name;
+      return { name, type: 'status', options: Object.keys(groups), groups };
+    }
+    case 'relation':
+      return {
+        name,
+        type: 'relation',
+        relation: {
+          database: qualifiedName(connectorName, property.database),
+          twoWay: property.twoWay ?? false,
+          relatedPropertyName: property.relatedPropertyName ?? null,
+        },
+      };
+    default:
+      return { name, type: property.type satisfies PropertyKind };
+  }
+}
+
+export function optionName(option: SelectOption): string {
+  return typeof option === 'string' ? option : option.name;
+}

@@ -1,0 +1,42 @@
+/**
+ * Validation of one connector spec file: the schema check, then `use` resolution, then the
+ * semantic checks (each family in its own file) on every part that passed the schema check.
+ */
+import type { ConnectorSpec } from '../types.generated.js';
+import { Reporter, cleanWhere, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { checkSchema } from '../schema-check.js';
+import { resolveSpec } from '../resolve.js';
+import type { SpecSource } from '../source.js';
+import { checkDatabases } from './databases.js';
+import { checkSyncs } from './syncs.js';
+import { checkPartitions } from './partitions.js';
+import { checkTemplates } from './templates.js';
+import type { SpecContext } from './context.js';
+
+export interface SpecCheckOptions {
+  /** Values the config gives to the spec's vars (some checks depend on them, e.g. list vars). */
+  varValues?: Record<string, unknown>;
+}
+
+export interface SpecCheck {
+  /** The resolved spec, when the file has no errors. */
+  spec?: ConnectorSpec;
+  diagnostics: Diagnostic[];
+}
+
+export function checkSpec(source: SpecSource, options: SpecCheckOptions = {}): SpecCheck {
+  const schemaDiagnostics = checkSchema('connector', source);
+  const raw = source.value;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { diagnostics: schemaDiagnostics };
+  const isClean = cleanWhere(schemaDiagnostics);
+  const report = new Reporter(source);
+  const spec = raw as ConnectorSpec;
+  const resolved = resolveSpec(spec, report, isClean);
+  const ctx: SpecContext = { raw: spec, resolved, report, isClean, varValues: options.varValues };
+  checkDatabases(ctx);
+  checkSyncs(ctx);
+  checkPartitions(ctx);
+  checkTemplates(ctx);
+  const diagnostics = [...schemaDiagnostics, ...report.diagnostics];
+  return { spec: hasErrors(diagnostics) ? undefined : resolved.spec, diagnostics };
+}

@@ -1,0 +1,145 @@
+/**
+ * Checks of each sync against the rest of its spec: the database it writes and the properties it
+ * maps (this is how syncs sharing a database agree on its key and properties: the properties are
+ * declared once, each sync maps the key, every mapped name exists), its mode and cursor, its pacer,
+ * schedule, request and paginator.
+ */
+import type { Cursor, Paginator } from '../types.generated.js';
+import { formatPath, type DocPath } from '../diagnostics.js';
+import { parseSchedule } from '../../schedule/parse.js';
+import { suggestion } from '../suggest.js';
+import { checkedSyncs, isPlainObject, type CheckedSync, type SpecContext } from './context.js';
+import { checkValueSources } from './value-sources.js';
+
+export function checkSyncs(ctx: SpecContext): void {
+  for (const checked of checkedSyncs(ctx)) {
+    checkDatabase(ctx, checked);
+    checkModeAndCursor(ctx, checked);
+    checkPacerAndSchedule(ctx, checked);
+    checkRequestPath(ctx, checked.request.request.path, ctx.raw.syncs[checked.name].request, [...checked.path, 'request']);
+    checkPageSize(checked.paginator, [...checked.path, 'paginate'], ctx);
+    const stream = checked.sync.deletes?.stream;
+    if (stream) {
+      const streamAt = [...checked.path, 'deletes', 'stream'];
+      const streamRequest = ctx.resolved.requests.get(formatPath([...streamAt, 'request']));
+      const written = ctx.raw.syncs[checked.name].deletes?.stream?.request;
+      if (streamRequest) checkRequestPath(ctx, streamRequest.request.path, written, [...streamAt, 'request']);
+      const streamPaginator = stream.paginate && 'type' in stream.paginate ? stream.paginate : undefined;
+      checkPageSize(streamPaginator, [...streamAt, 'paginate'], ctx);
+      if (stream.cursor) checkOpaqueCursor(ctx, stream.cursor, [...streamAt, 'cursor']);
+    }
+  }
+}
+
+function checkDatabase(ctx: SpecContext, { name, path, sync }: CheckedSync): void {
+  // Without a map of databases (missing, or not a map) there is nothing to check against.
+  if (!isPlainObject(ctx.raw.databases)) return;
+  const keys = Object.keys(ctx.raw.databases);
+  if (!keys.includes(sync.database)) {
+    ctx.report.error(
+      [...path, 'database'],
+      'unknown-database',
+      `sync '${name}' writes unknown database '${sync.database}' ${suggestion(sync.database, keys, { label: 'databases' })}`,
+    );
+    return;
+  }
+  if (!ctx.isClean(['databases', sync.database])) return;
+  const database = ctx.raw.databases[sync.database];
+  const properties = Object.keys(database.properties);
+  for (const key of Object.keys(sync.map)) {
+    if (properties.includes(key)) continue;
+    ctx.report.error(
+      [...path, 'map', key],
+      'unknown-property',
+      `'${key}' is not a property of database '${sync.database}' ${suggestion(key, properties, { label: 'properties' })}`,
+      { at: 'key', shownPath: [...path, 'map'] },
+    );
+  }
+  const primaryKey = database.primaryKeyProperty;
+  if (properties.includes(primaryKey) && !Object.hasOwn(sync.map, primaryKey) && sync.primaryKey === undefined) {
+    ctx.report.error(
+      [...path, 'map'],
+      'primary-key-not-mapped',
+      `sync '${name}' does not map '${primaryKey}', the primary key of database '${sync.database}'; map it or give primaryKey`,
+    );
+  }
+  checkValueSources(ctx, path, sync.map, database);
+}
+
+function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: CheckedSync): void {
+  if (mode === 'incremental' && !sync.cursor) {
+    ctx.report.error(
+      [...path, 'mode'],
+      'missing-cursor',
+      'an incremental sync needs a cursor: the record field that orders changes, e.g. cursor: { field: $.updated_at }',
+    );
+  }
+  if (mode === 'replace' && sync.cursor) {
+    if (paginator?.type === 'keyset') {
+      ctx.report.warning(
+        [...path, 'cursor'],
+        'unnecessary-cursor',
+        'a replace sync keeps no cursor; its keyset paginator sets {{cursor.value}} and {{cursor.id}} by itself, so this cursor is not used: remove it',
+      );
+    } else {
+      ctx.report.error(
+        [...path, 'cursor'],
+        'unexpected-cursor',
+        'a replace sync has no cursor; set mode: incremental to fetch only changes, or remove cursor',
+      );
+    }
+  }
+  if (sync.cursor) checkOpaqueCursor(ctx, sync.cursor, [...path, 'cursor']);
+  if (sync.deletes && mode !== 'incremental') {
+    ctx.report.error(
+      [...path, 'deletes'],
+      'deletes-in-replace',
+      'deletes only apply to incremental syncs; a replace sync already deletes the rows a cycle did not see',
+    );
+  } else if (sync.deletes && Object.keys(sync.deletes).length === 0) {
+    ctx.report.error([...path, 'deletes'], 'missing-key', 'deletes needs when, ids or stream');
+  }
+}
+
+function checkOpaqueCursor(ctx: SpecContext, cursor: Cursor, at: DocPath): void {
+  if (cursor.type === 'opaque' && cursor.tieBreaker !== undefined) {
+    ctx.report.warning(
+      [...at, 'tieBreaker'],
+      'unused-tiebreaker',
+      'an opaque cursor is sent back as the API gave it, so tieBreaker is not used: remove it',
+    );
+  }
+}
+
+function checkPacerAndSchedule(ctx: SpecContext, { path, sync }: CheckedSync): void {
+  if (sync.pacer !== undefined && !Object.hasOwn(ctx.raw.pacers ?? {}, sync.pacer)) {
+    const pacers = Object.keys(ctx.raw.pacers ?? {});
+    ctx.report.error(
+      [...path, 'pacer'],
+      'unknown-pacer',
+      `unknown pacer '${sync.pacer}' ${suggestion(sync.pacer, pacers, { label: 'declared', empty: 'no pacers are declared under pacers' })}`,
+    );
+  }
+  if (sync.schedule !== undefined) {
+    const parsed = parseSchedule(sync.schedule);
+    if (!parsed.ok) ctx.report.error([...path, 'schedule'], 'bad-schedule', parsed.message);
+  }
+}
+
+/** A request has no required key in the schema because `path` may come from its fragment. */
+function checkRequestPath(ctx: SpecContext, resolvedPath: string | undefined, written: { use?: string } | undefined, at: DocPath): void {
+  if (resolvedPath !== undefined) return;
+  const from = written?.use !== undefined ? ` or in the fragment '${written.use}'` : '';
+  ctx.report.error(at, 'missing-key', `request has no path; give path here${from}`);
+}
+
+function checkPageSize(paginator: Paginator | undefined, at: DocPath, ctx: SpecContext): void {
+  if (!paginator || paginator.type === 'none') return;
+  if (paginator.stop?.shortPage === true && paginator.pageSize === undefined) {
+    ctx.report.error(
+      [...at, 'stop', 'shortPage'],
+      'missing-page-size',
+      'stop.shortPage compares each page with the page size, but the paginator has no pageSize',
+    );
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The embedded store: one SQLite file holding the managed tables (one per database) and the system
+ * tables (_sequence, _databases, _columns, _links, _cycles, _checkpoints, _runs, _run_failures).
+ * Synchronous inside (better-sqlite3), async at the Store interface. Several processes may open
+ * the same file: writes take the write lock up front and wait for it (busy_timeout).
+ */
+import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/types.js';
+import type { Checkpoint, CommitBatch, CommitResult, Cycle, RowsPage, RunRecord, RunStatus, Store } from '../store.js';
+import { Checkpoints } from './checkpoints.js';
+import { openConnection, writeTransaction, type Connection } from './connection.js';
+import { Cycles } from './cycles.js';
+import { Links } from './links.js';
+import { readRows, sweepRows, writeChanges } from './rows.js';
+import { Runs } from './runs.js';
+import { WriteSequence } from './sequence.js';
+import { migrateSystemSchema } from './system-schema.js';
+import { ManagedTables } from './tables.js';
+
+const now = (): string => new Date().toISOString();
+
+export class SqliteStore implements Store {
+  private readonly db: Connection;
+  private readonly sequence: WriteSequence;
+  private readonly links: Links;
+  private readonly tables: ManagedTables;
+  private readonly checkpoints: Checkpoints;
+  private readonly cycles: Cycles;
+  private readonly runs: Runs;
+
+  /** Opens (or creates) the SQLite file at `file`; its folder must exist (openStore creates it). */
+  constructor(readonly file: string) {
+    this.db = openConnection(file);
+    try {
+      migrateSystemSchema(this.db, file);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.sequence = new WriteSequence(this.db);
+    this.links = new Links(this.db);
+    this.tables = new ManagedTables(this.db, this.links);
+    this.checkpoints = new Checkpoints(this.db);
+    this.cycles = new Cycles(this.db);
+    this.runs = new Runs(this.db);
+  }
+
+  async ensureDatabase(database: DatabaseDefinition): Promise<void> {
+    this.tables.ensure(database);
+  }
+
+  /**
+   * Resumes the sync's open cycle, or starts one at the current write sequence. A new cycle starts
+   * without checkpoints when its state cannot carry over: `fresh` (--full), replace mode (its state
+   * is pagination within one cycle), or a mode different from the previous cycle's. An open cycle of
+   * the other mode is abandoned (closed without sweeping) for the same reason.
+   */
+  async openCycle(sync: string, mode: SyncMode, options: { fresh?: boolean } = {}): Promise<Cycle> {
+    return writeTransaction(this.db, () => {
+      const open = this.cycles.openOf(sync);
+      if (open !== undefined && open.mode === mode && !options.fresh) return open;
+      const time = now();
+      if (open !== undefined) this.cycles.markClosed(open, null, time);
+      if (options.fresh || mode === 'replace' || this.cycles.lastModeOf(sync) !== mode) this.checkpoints.drop(sync);
+      return this.cycles.start(sync, mode, this.sequence.current(), time);
+    });
+  }
+
+  async getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined> {
+    return this.checkpoints.get(sync, partition);
+  }
+
+  async listCheckpoints(sync?: string): Promise<Checkpoint[]> {
+    return this.checkpoints.list(sync);
+  }
+
+  async commit(batch: CommitBatch): Promise<CommitResult> {
+    const table = this.tables.get(batch.database);
+    return writeTransaction(this.db, () => {
+      const { cycle } = batch;
+      this.cycles.requireOpen(cycle);
+      const time = now();
+      const result = writeChanges(table, this.links, batch.changes, this.sequence.next(), time);
+      this.checkpoints.put({
+        sync: cycle.sync,
+        partition: batch.partition,
+        state: batch.nextState,
+        cycle: cycle.id,
+        doneInCycle: batch.partitionDone ? cycle.id : null,
+        updatedAt: time,
+      });
+      this.runs.record(batch.runId, cycle.sync, { ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries });
+      return result;
+    });
+  }
+
+  /**
+   * Refuses to sweep while a partition of the cycle is unfinished: its unseen rows would be deleted
+   * (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does nothing.
+   */
+  async closeCycle(cycle: Cycle, database: DatabaseDefinition): Promise<number> {
+    const table = this.tables.get(database);
+    return writeTransaction(this.db, () => {
+      const stored = this.cycles.stillOpen(cycle);
+      if (stored === undefined) return 0;
+      let swept = 0;
+      if (stored.mode === 'replace') {
+        const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id);
+        if (unfinished.length > 0) {
+          throw new Error(
+            `Sync "${stored.sync}": cannot close replace cycle ${stored.id} while partition(s) ` +
+              `${unfinished.map((partition) => JSON.stringify(partition)).join(', ')} have not finished; ` +
+              'sweeping now would delete their rows',
+          );
+        }
+        swept = sweepRows(table, this.links, stored.startSeq);
+        this.checkpoints.drop(stored.sync);
+      }
+      this.cycles.markClosed(stored, swept, now());
+      return swept;
+    });
+  }
+
+  async resetState(sync?: string): Promise<void> {
+    writeTransaction(this.db, () => {
+      this.checkpoints.drop(sync);
+      this.cycles.abandon(now(), sync);
+    });
+  }
+
+  async startRun(sync: string): Promise<number> {
+    return this.runs.start(sync, now());
+  }
+
+  async finishRun(runId: number, outcome: { status: RunStatus; error?: string | null; deleted?: number }): Promise<void> {
+    this.runs.finishRun(runId, outcome, now());
+  }
+
+  async getRun(runId: number): Promise<RunRecord | undefined> {
+    return this.runs.get(runId);
+  }
+
+  async listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]> {
+    return this.runs.list(options);
+  }
+
+  async listFailures(runId: number): Promise<FailedRecord[]> {
+    return this.runs.failures(runId);
+  }
+
+  async readRows(database: DatabaseDefinition, options?: { limit?: number; offset?: number }): Promise<RowsPage> {
+    return readRows(this.db, this.tables.get(database), this.links, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

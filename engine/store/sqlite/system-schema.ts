@@ -1,0 +1,119 @@
+/**
+ * The system tables, versioned with `PRAGMA user_version`: migration N (1-based) brings a file from
+ * version N-1 to N. Append new migrations; never edit a released one. Managed tables (one per
+ * database) are not here: see tables.ts.
+ */
+import { writeTransaction, type Connection } from './connection.js';
+
+const migrations: readonly string[] = [
+  `
+  -- One counter per file: each commit takes the next value and stamps every row it writes with it.
+  CREATE TABLE _sequence (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO _sequence (id, value) VALUES (1, 0);
+
+  -- Managed tables. NOCASE mirrors SQLite's own (ASCII) case-insensitive table names.
+  CREATE TABLE _databases (
+    name       TEXT PRIMARY KEY COLLATE NOCASE,
+    created_at TEXT NOT NULL
+  );
+
+  -- Property columns of managed tables, with the type each was created for (migration checks)
+  -- and, for relations, where back-links go. Columns are never dropped: a property missing from
+  -- the latest definition is kept with active = 0.
+  CREATE TABLE _columns (
+    database          TEXT NOT NULL COLLATE NOCASE REFERENCES _databases (name),
+    property          TEXT NOT NULL COLLATE NOCASE,
+    type              TEXT NOT NULL,
+    date_format       TEXT,
+    relation_database TEXT COLLATE NOCASE,
+    back_link         TEXT,
+    active            INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (database, property)
+  );
+  CREATE INDEX _columns_back_links ON _columns (relation_database) WHERE back_link IS NOT NULL;
+
+  -- Two-way relations, one row per (source row, property, target key).
+  CREATE TABLE _links (
+    source_db  TEXT NOT NULL COLLATE NOCASE,
+    source_key TEXT NOT NULL,
+    property   TEXT NOT NULL COLLATE NOCASE,
+    target_key TEXT NOT NULL,
+    target_db  TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (source_db, source_key, property, target_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX _links_target ON _links (target_db, target_key);
+
+  -- AUTOINCREMENT: an id is never reused, so a stale process cannot write into a newer cycle.
+  CREATE TABLE _cycles (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    sync       TEXT NOT NULL,
+    mode       TEXT NOT NULL CHECK (mode IN ('replace', 'incremental')),
+    started_at TEXT NOT NULL,
+    start_seq  INTEGER NOT NULL,
+    closed_at  TEXT,
+    -- Rows deleted by the closing sweep; NULL when the cycle was abandoned (--full, reset).
+    swept      INTEGER
+  );
+  CREATE UNIQUE INDEX _cycles_open ON _cycles (sync) WHERE closed_at IS NULL;
+
+  CREATE TABLE _checkpoints (
+    sync          TEXT NOT NULL,
+    partition     TEXT NOT NULL,
+    -- JSON text; NULL when the sync returned no state (undefined).
+    state         TEXT,
+    cycle         INTEGER NOT NULL REFERENCES _cycles (id),
+    done_in_cycle INTEGER REFERENCES _cycles (id),
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (sync, partition)
+  );
+
+  CREATE TABLE _runs (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    sync       TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
+    started_at TEXT NOT NULL,
+    ended_at   TEXT,
+    upserted   INTEGER NOT NULL DEFAULT 0,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    failed     INTEGER NOT NULL DEFAULT 0,
+    requests   INTEGER NOT NULL DEFAULT 0,
+    retries    INTEGER NOT NULL DEFAULT 0,
+    error      TEXT
+  );
+  CREATE INDEX _runs_sync ON _runs (sync, id);
+
+  CREATE TABLE _run_failures (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES _runs (id) ON DELETE CASCADE,
+    key    TEXT,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX _run_failures_run ON _run_failures (run_id, id);
+  `,
+];
+
+export const systemSchemaVersion = migrations.length;
+
+function userVersion(db: Connection): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the system tables of `db` to the current version; safe when several processes start at once. */
+export function migrateSystemSchema(db: Connection, file: string): void {
+  if (userVersion(db) === systemSchemaVersion) return;
+  writeTransaction(db, () => {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    const version = userVersion(db);
+    if (version > systemSchemaVersion) {
+      throw new Error(
+        `The SQLite database ${file} has schema version ${version}, newer than this syncspec understands ` +
+          `(${systemSchemaVersion}); upgrade syncspec to open it`,
+      );
+    }
+    for (let next = version; next < systemSchemaVersion; next++) db.exec(migrations[next]);
+    db.pragma(`user_version = ${systemSchemaVersion}`);
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Where synced rows, checkpoints and run history live. The runtime loop talks only to this
+ * interface; SQLite (embedded default) implements it today, PostgreSQL will. Every method is
+ * async so a networked backend fits without changing callers.
+ */
+import type { Change, DatabaseDefinition, FailedRecord, SyncMode } from '../core/types.js';
+
+/** One cycle of a sync: replace mode sweeps what the cycle did not write. */
+export interface Cycle {
+  id: number;
+  sync: string;
+  mode: SyncMode;
+  startedAt: string;
+  /**
+   * The store's write sequence when the cycle began. Every upsert stamps its row with a new,
+   * higher sequence, so at the end of a replace cycle the rows with `seq <= startSeq` are exactly
+   * those nobody wrote since the cycle began: neither this sync nor a concurrent delta.
+   */
+  startSeq: number;
+}
+
+export interface Checkpoint {
+  sync: string;
+  partition: string;
+  /** The sync's own state, stored verbatim (JSON). */
+  state: unknown;
+  /** Cycle in which this partition last reached hasMore: false; null while in progress. */
+  doneInCycle: number | null;
+  /** Cycle this state belongs to (replace-mode state is only valid within its cycle). */
+  cycle: number;
+  updatedAt: string;
+}
+
+export interface CommitBatch {
+  runId: number;
+  cycle: Cycle;
+  partition: string;
+  database: DatabaseDefinition;
+  changes: Change[];
+  failed: FailedRecord[];
+  /** Requests made since the previous commit (added to the run's counters). */
+  requests: number;
+  retries: number;
+  nextState: unknown;
+  /** The partition finished its cycle with this batch (hasMore was false). */
+  partitionDone: boolean;
+}
+
+export interface CommitResult {
+  upserted: number;
+  deleted: number;
+}
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  id: number;
+  sync: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  upserted: number;
+  deleted: number;
+  failed: number;
+  requests: number;
+  retries: number;
+  error: string | null;
+}
+
+export interface RowsPage {
+  total: number;
+  rows: Record<string, unknown>[];
+}
+
+export interface Store {
+  /** Create or migrate the table of a managed database (new properties become new columns). */
+  ensureDatabase(database: DatabaseDefinition): Promise<void>;
+
+  /** The open cycle of a sync, or a new one (a fresh cycle when `fresh` is set: --full). */
+  openCycle(sync: string, mode: SyncMode, options?: { fresh?: boolean }): Promise<Cycle>;
+  getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined>;
+  listCheckpoints(sync?: string): Promise<Checkpoint[]>;
+
+  /** Apply a batch of changes and the checkpoint that follows them in ONE transaction. */
+  commit(batch: CommitBatch): Promise<CommitResult>;
+
+  /**
+   * End a cycle whose partitions all finished. Replace mode: delete rows of `database` with
+   * seq <= cycle.startSeq and drop the sync's checkpoints — atomically. Incremental: keep the
+   * checkpoints (the cursor persists). Returns the number of rows swept.
+   */
+  closeCycle(cycle: Cycle, database: DatabaseDefinition): Promise<number>;
+
+  /** Forget checkpoints and open cycles (all syncs, or one). Data rows stay. */
+  resetState(sync?: string): Promise<void>;
+
+  startRun(sync: string): Promise<number>;
+  finishRun(runId: number, outcome: { status: RunStatus; error?: string | null; deleted?: number }): Promise<void>;
+  getRun(runId: number): Promise<RunRecord | undefined>;
+  listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]>;
+  listFailures(runId: number): Promise<FailedRecord[]>;
+
+  /** Rows of a managed database, by property name (plus `_key`), ordered by key. */
+  readRows(database: DatabaseDefinition, options?: { limit?: number; offset?: number }): Promise<RowsPage>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,124 @@
+/**
+ * The helpers every template may call. Time helpers accept what APIs and cursors actually hold:
+ * ISO-8601 strings, Date objects, epoch seconds or epoch milliseconds (numbers or digit strings).
+ * A missing input (undefined or null) yields undefined, which renders as '' — so `?since={{iso cursor.value}}`
+ * is left out on a first run instead of failing; anything else that is not a time is an error.
+ */
+
+/** Numbers below this are epoch seconds (1e11 s is the year 5138; 1e11 ms is 1973). */
+const SECONDS_LIMIT = 1e11;
+
+const ISO_LIKE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * Reads a time the way the helpers do. Strings without a zone are UTC (SQL timestamps, date-only values),
+ * never the machine's local time.
+ */
+export function parseTime(input: unknown, helper = 'time'): Date {
+  const date = toDate(input);
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new Error(
+      `${helper}: cannot read ${describeInput(input)} as a time ` +
+        '(expected an ISO-8601 string, a Date, or epoch seconds/milliseconds)',
+    );
+  }
+  return date;
+}
+
+function toDate(input: unknown): Date | undefined {
+  if (input instanceof Date) return new Date(input.getTime());
+  if (typeof input === 'number') return Number.isFinite(input) ? fromEpoch(input) : undefined;
+  if (typeof input !== 'string') return undefined;
+  const text = input.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return fromEpoch(Number(text));
+  return parseIsoLike(text);
+}
+
+function fromEpoch(value: number): Date {
+  return new Date(Math.abs(value) < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value));
+}
+
+function parseIsoLike(text: string): Date | undefined {
+  const m = ISO_LIKE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone = 'Z'] = m;
+  const ms = Number((frac + '000').slice(0, 3));
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  const probe = new Date(utc);
+  // Date.UTC rolls 2024-02-31 over to March; a value that does not survive the round trip is not a date.
+  if (
+    probe.getUTCFullYear() !== Number(y) ||
+    probe.getUTCMonth() !== Number(mo) - 1 ||
+    probe.getUTCDate() !== Number(d) ||
+    probe.getUTCHours() !== Number(h) ||
+    probe.getUTCMinutes() !== Number(mi) ||
+    probe.getUTCSeconds() !== Number(s)
+  ) {
+    return undefined;
+  }
+  return new Date(utc - zoneOffsetMinutes(zone) * 60_000);
+}
+
+function zoneOffsetMinutes(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = digits.length > 2 ? Number(digits.slice(2)) : 0;
+  return sign * (hours * 60 + minutes);
+}
+
+function describeInput(input: unknown): string {
+  if (typeof input === 'string') return JSON.stringify(input.length > 60 ? `${input.slice(0, 60)}…` : input);
+  if (typeof input === 'number') return String(input);
+  if (input instanceof Date) return 'an invalid Date';
+  if (Array.isArray(input)) return 'an array';
+  return `a value of type ${typeof input}`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** YYYY-MM-DDTHH:mm:ss.sssZ */
+export const formatIso = (date: Date): string => date.toISOString();
+export const formatEpochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+export const formatEpochMillis = (date: Date): number => date.getTime();
+/** YYYY-MM-DD (UTC) */
+export const formatDate = (date: Date): string =>
+  `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+/** YYYY-MM-DD HH:mm:ss (UTC) */
+export const formatSqlTime = (date: Date): string =>
+  `${formatDate(date)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+
+function timeHelper<T>(name: string, format: (date: Date) => T) {
+  return (input: unknown): T | undefined => (input == null ? undefined : format(parseTime(input, name)));
+}
+
+/** Helper implementations, without Handlebars' trailing `options` argument (render.ts strips it). */
+export const templateHelpers = {
+  iso: timeHelper('iso', formatIso),
+  epochSeconds: timeHelper('epochSeconds', formatEpochSeconds),
+  epochMillis: timeHelper('epochMillis', formatEpochMillis),
+  date: timeHelper('date', formatDate),
+  sqlTime: timeHelper('sqlTime', formatSqlTime),
+  /** JSON text of a value; a missing value is `null`. */
+  json: (input: unknown): string => JSON.stringify(input ?? null),
+  /** The value, or the fallback when the value is missing, null or ''. */
+  default: (input: unknown, fallback: unknown): unknown =>
+    input === undefined || input === null || input === '' ? fallback : input,
+} satisfies Record<string, (...args: never[]) => unknown>;
+
+export type HelperName = keyof typeof templateHelpers;
+
+/** How many arguments each helper takes, for a clear error instead of a silent `undefined`. */
+export const helperArity: Record<HelperName, number> = {
+  iso: 1,
+  epochSeconds: 1,
+  epochMillis: 1,
+  date: 1,
+  sqlTime: 1,
+  json: 1,
+  default: 2,
+};
+
+export const helperNames = Object.keys(templateHelpers) as HelperName[];

@@ -1,0 +1,86 @@
+import { describe, expect, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { registerValidate, runValidate } from '../../engine/cli/commands/validate.js';
+import { MINIMAL_SPEC, writeProject, yaml } from '../spec/harness.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/validate/', import.meta.url));
+
+describe('syncspec validate', () => {
+  test('a valid config: exit 0 and a summary', async () => {
+    const result = await runValidate('fragments/config.yaml', { cwd: fixtures, env: { CRM_TOKEN: 'x' } });
+    expect(result).toEqual({ exitCode: 0, stdout: 'fragments/config.yaml: valid — 1 connector, 4 syncs, 3 databases\n' });
+  });
+
+  test('errors: one line each, then how many in how many files; exit 2', async () => {
+    const dir = writeProject({
+      spec: MINIMAL_SPEC.replace('request: { path: /contacts }', 'request: { path: /contacts }\n    mode: replce'),
+      config: yaml`
+        syncspec: 1
+        connectors:
+          crm: { spec: crm.yaml, vars: { region: eu } }
+      `,
+    });
+    const result = await runValidate('config.yaml', { cwd: dir, env: {} });
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe(
+      [
+        "config.yaml:3:34  connectors.crm.vars: unknown var 'region' (crm.yaml declares no vars)",
+        "crm.yaml:15:11  syncs.contacts.mode: unknown value 'replce' (did you mean 'replace'? allowed: replace, incremental)",
+        '2 errors in 2 files',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('warnings alone still validate: exit 0', async () => {
+    const dir = writeProject({
+      spec: MINIMAL_SPEC.replace(
+        'request: { path: /contacts }',
+        'request: { path: /contacts, query: { after: "{{#if cursor}}{{cursor.value}}{{/if}}" } }\n    paginate: { type: keyset, field: $.updated_at, idField: $.id }\n    cursor: { field: $.updated_at }',
+      ),
+    });
+    const result = await runValidate('config.yaml', { cwd: dir, env: {} });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n').slice(1)).toEqual(['config.yaml: valid — 1 connector, 1 sync, 1 database (1 warning)', '']);
+  });
+
+  test('--json prints { valid, diagnostics }', async () => {
+    const dir = writeProject({ config: 'syncspec: 1\nconnectors:\n  crm: { spec: missing.yaml }\n' });
+    const result = await runValidate('config.yaml', { cwd: dir, env: {}, json: true });
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      valid: false,
+      diagnostics: [
+        {
+          file: 'config.yaml',
+          line: 3,
+          column: 16,
+          path: 'connectors.crm.spec',
+          code: 'file-not-found',
+          message: "connector 'crm': spec file not found: missing.yaml",
+          severity: 'error',
+        },
+      ],
+    });
+    const valid = await runValidate('minimal/config.yaml', { cwd: fixtures, env: {}, json: true });
+    expect(valid).toEqual({ exitCode: 0, stdout: `${JSON.stringify({ valid: true, diagnostics: [] }, null, 2)}\n` });
+  });
+
+  test('the command sets process.exitCode and prints the result', async () => {
+    const program = new Command().exitOverride();
+    registerValidate(program);
+    const written: string[] = [];
+    const write = process.stdout.write;
+    const previousExitCode = process.exitCode;
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'syncspec', 'validate', `${fixtures}minimal/config.yaml`]);
+      expect(process.exitCode).toBe(0);
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = previousExitCode;
+    }
+    expect(written.join('')).toMatch(/minimal\/config\.yaml: valid — 1 connector, 1 sync, 1 database\n$/);
+  });
+});

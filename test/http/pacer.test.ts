@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest';
+import { Pacer } from '../../engine/http/pacer.js';
+
+/** Starts that fall inside one window of `intervalMs` (with 1 ms for timer rounding). */
+function maxStartsInAnyWindow(starts: number[], intervalMs: number): number {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j < sorted.length && sorted[j] - sorted[i] < intervalMs - 1) j++;
+    max = Math.max(max, j - i);
+  }
+  return max;
+}
+
+describe('Pacer', () => {
+  test('never lets more than allowedRequests start within any window, with several concurrent callers', async () => {
+    const pacer = new Pacer('shared', { allowedRequests: 3, intervalMs: 50 });
+    const starts: number[] = [];
+    const t0 = performance.now();
+    const caller = async () => {
+      for (let i = 0; i < 4; i++) {
+        await pacer.wait();
+        starts.push(performance.now());
+      }
+    };
+    await Promise.all([caller(), caller(), caller()]);
+    expect(starts).toHaveLength(12);
+    expect(maxStartsInAnyWindow(starts, 50)).toBe(3);
+    // 12 starts at 3 per 50 ms: the last window opens at 150 ms, and the pacer does not dawdle.
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(149);
+    expect(elapsed).toBeLessThan(400);
+  });
+
+  test('serves waiters first come, first served', async () => {
+    const pacer = new Pacer('fifo', { allowedRequests: 1, intervalMs: 5 });
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((n) => pacer.wait().then(() => order.push(n))));
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('a burst up to the budget starts at once', async () => {
+    const pacer = new Pacer('burst', { allowedRequests: 5, intervalMs: 1000 });
+    const t0 = performance.now();
+    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.wait()));
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  test('pauseUntil holds every waiter', async () => {
+    const pacer = new Pacer('paused', { allowedRequests: 100, intervalMs: 1000 });
+    await pacer.wait();
+    pacer.pauseUntil(Date.now() + 80);
+    pacer.pauseUntil(Date.now() + 10); // a shorter pause never shortens the longer one
+    const t0 = performance.now();
+    await Promise.all([pacer.wait(), pacer.wait()]);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
+  });
+
+  test('an aborted waiter leaves the queue without using a slot', async () => {
+    const pacer = new Pacer('abort', { allowedRequests: 1, intervalMs: 60 });
+    await pacer.wait();
+    const t0 = performance.now();
+    const controller = new AbortController();
+    const aborted = pacer.wait(controller.signal);
+    const next = pacer.wait();
+    setTimeout(() => controller.abort(new Error('cancelled')), 10);
+    await expect(aborted).rejects.toThrow('cancelled');
+    await next;
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(50);
+    expect(waited).toBeLessThan(110);
+    await expect(pacer.wait(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+  });
+
+  test('rejects a budget it cannot keep', () => {
+    expect(() => new Pacer('bad', { allowedRequests: 0, intervalMs: 10 })).toThrow(
+      'pacer bad: allowedRequests must be a whole number of at least 1',
+    );
+    expect(() => new Pacer('bad', { allowedRequests: 1, intervalMs: 0 })).toThrow('pacer bad: intervalMs must be positive');
+  });
+});

@@ -5,7 +5,7 @@
  *   const store = await openStore({ type: 'sqlite', path: './data/app.db' });
  *   const summary = await runCycle(defineSync({ name: 'items', database, execute }), { store });
  */
-import type { Execute, SyncDefinition, SyncMode, Schedule, Partition, SyncMetrics } from './core/types.js';
+import type { DatabaseDefinition, Execute, SyncDefinition, SyncMode, Schedule, Partition, SyncMetrics } from './core/types.js';
 import type { Database } from './spec/types.generated.js';
 import { toDatabaseDefinition } from './spec/databases.js';
 import { parseSchedule } from './schedule/parse.js';
@@ -26,14 +26,15 @@ export { SyncError } from './core/errors.js';
 /**
  * A managed database in the spec language's own terms (the `databases` entry of a spec), e.g.
  * `defineDatabase('items', { primaryKeyProperty: 'ID', properties: { Name: 'title', ID: 'richText' } })`.
+ * The table is named exactly `name`; relations name other library databases by their names.
  */
-export function defineDatabase(name: string, database: Database) {
-  return toDatabaseDefinition('app', name, database);
+export function defineDatabase(name: string, database: Database): DatabaseDefinition {
+  return toDatabaseDefinition('', name, database);
 }
 
 export interface SyncInput<S> {
   name: string;
-  database: ReturnType<typeof defineDatabase>;
+  database: DatabaseDefinition;
   execute: Execute<S>;
   mode?: SyncMode;
   /** `manual`, `5m`, `1h`, `1d` or a cron expression. Default manual. */

@@ -21,12 +21,14 @@ export interface Binding {
 /** `at` is the connector's path in the config (connectors.NAME); `specFile` names the spec in messages. */
 export function bindConnector(
   connector: Connector,
-  spec: Partial<ConnectorSpec>,
+  /** The spec file's value, whatever its shape (its own errors are reported on the spec). */
+  specValue: unknown,
   env: Env,
   report: Reporter,
   at: DocPath,
   specFile: string,
 ): Binding {
+  const spec = objectOr(specValue) as Partial<ConnectorSpec>;
   return {
     vars: bindVars(connector, declarations(spec.vars), env, report, at, specFile),
     secrets: bindSecrets(connector, declarations(spec.secrets), env, report, at, specFile),
@@ -63,11 +65,11 @@ function bindVars(
       report.error(varAt, 'unknown-var', `unknown var '${name}' ${suggestion(name, names, { label: `declared in ${specFile}`, empty: `${specFile} declares no vars` })}`, { at: 'key', shownPath: [...at, 'vars'] });
       continue;
     }
-    const type = declared[name].type ?? 'string';
+    const type = varType(declared[name]);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const fromEnv = envValue(env, value.env);
       if (fromEnv !== undefined) {
-        const coerced = coerce(fromEnv, type);
+        const coerced = coerce(fromEnv, type ?? 'string');
         if (coerced === undefined) {
           report.error([...varAt, 'env'], 'wrong-type', `environment variable ${value.env} (var '${name}') is not a valid ${type}`);
         } else vars[name] = coerced;
@@ -78,8 +80,8 @@ function bindVars(
       }
       continue;
     }
-    if (!hasType(value, type)) {
-      report.error(varAt, 'wrong-type', `var '${name}' is declared with type ${type} in ${specFile}, got ${describe(value)}`);
+    if (type !== undefined && !hasType(value, type)) {
+      report.error(varAt, 'wrong-type', `var '${name}' takes ${article(type)} ${type} in ${specFile}, got ${describe(value)}`);
       continue;
     }
     vars[name] = value;
@@ -147,6 +149,19 @@ function bindSyncs(
   return overrides;
 }
 
+/**
+ * The type a config value must have: the declared one, else that of the declared default. A var
+ * declared with neither takes any literal (a list included, e.g. for partitions).
+ */
+function varType(declaration: VarDeclaration): VarType | undefined {
+  if (declaration.type !== undefined) return declaration.type;
+  const fallback: unknown = declaration.default;
+  if (fallback === undefined || fallback === null) return undefined;
+  if (Array.isArray(fallback)) return 'array';
+  const kind = typeof fallback;
+  return kind === 'string' || kind === 'number' || kind === 'boolean' || kind === 'object' ? kind : undefined;
+}
+
 function hasType(value: unknown, type: VarType): boolean {
   if (type === 'array') return Array.isArray(value);
   if (type === 'object') return !!value && typeof value === 'object' && !Array.isArray(value);
@@ -177,8 +192,12 @@ function coerce(text: string, type: VarType): unknown {
   }
 }
 
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `a string ('${value}')`;
-  return `${typeof value} ${String(value)}`;
+  return `the ${typeof value} ${String(value)}`;
 }

@@ -118,7 +118,7 @@ async function loadConnector(
   }
   const parsed = parseSource(read.text, specFile);
   if (!parsed.usable) return { diagnostics: parsed.diagnostics };
-  const binding = bind ? bindConnector(entry, parsed.source.value as Partial<ConnectorSpec>, env, report, at, specFile) : undefined;
+  const binding = bind ? bindConnector(entry, parsed.source.value, env, report, at, specFile) : undefined;
   const checked = checkSpec(parsed.source, { varValues: binding?.vars });
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
   if (!checked.spec || !binding) return { diagnostics };

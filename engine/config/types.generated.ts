@@ -3,7 +3,10 @@
  * This interface was referenced by `SyncspecConfig`'s JSON-Schema
  * via the `definition` "database".
  */
-export type Database = Sqlite;
+export type Database = {
+  type: string;
+} & Database1;
+export type Database1 = Sqlite;
 /**
  * A name: letters, digits, '_' and '-', starting with a letter or '_'.
  *
@@ -92,7 +95,5 @@ export interface EnvRef {
   /**
    * Used when the variable is unset.
    */
-  default?: {
-    [k: string]: unknown;
-  };
+  default?: string | number | boolean | null | unknown[] | {};
 }

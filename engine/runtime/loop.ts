@@ -67,7 +67,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
     for (const partition of partitions) {
       await runPartition(sync, partition, cycle, { ...options, signal, metrics, totals, failures, runId });
     }
-    totals.swept = await store.closeCycle(cycle, sync.database);
+    totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key));
     totals.deleted += totals.swept;
     await store.finishRun(runId, { status: 'completed', deleted: totals.deleted });
     return summary('completed', null);

@@ -6,9 +6,9 @@
 import type { DatabaseDefinition, PropertyDefinition, PropertyKind } from '../core/types.js';
 import type { Database, Property, PropertyObject, SelectOption } from './types.generated.js';
 
-/** `CONNECTOR.KEY`: the qualified name of a managed table. */
+/** `CONNECTOR.KEY`: the qualified name of a managed table (just KEY for library databases, connector ''). */
 export function qualifiedName(connectorName: string, key: string): string {
-  return `${connectorName}.${key}`;
+  return connectorName === '' ? key : `${connectorName}.${key}`;
 }
 
 export function toDatabaseDefinition(connectorName: string, key: string, database: Database): DatabaseDefinition {

@@ -45,7 +45,7 @@ class SchemaIndex {
       verbose: true,
       strict: true,
       // The schemas use `required: [type]` beside a discriminated oneOf and union `type` arrays.
-      strictRequired: false,
+      strictRequired: true,
       allowUnionTypes: true,
     });
     const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

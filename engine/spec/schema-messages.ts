@@ -60,7 +60,8 @@ export function describeTypes(types: readonly string[]): string {
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
   if (typeof value === 'string') return `a string ('${value.length > 40 ? `${value.slice(0, 37)}...` : value}')`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
   return TYPE_WORDS[jsonTypeOf(value)];
 }
 
@@ -104,6 +105,9 @@ export const describeKeyword = {
       case 'required':
         return { path, code: 'missing-key', message: `missing required key '${String(params.missingProperty)}'` };
       case 'type':
+        if (path.length === 0 && (value === null || value === undefined)) {
+          return { path, code: 'wrong-type', message: 'the file is empty' };
+        }
         return {
           path,
           code: 'wrong-type',

@@ -10,7 +10,10 @@ export type Template = string;
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "auth".
  */
-export type Auth = AuthNone | AuthBearer | AuthBasic | AuthApiKey | AuthOAuth2;
+export type Auth = {
+  type: string;
+} & Auth1;
+export type Auth1 = AuthNone | AuthBearer | AuthBasic | AuthApiKey | AuthOAuth2;
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "method".
@@ -23,7 +26,10 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "paginator".
  */
-export type Paginator =
+export type Paginator = {
+  type: string;
+} & PaginatorFragment;
+export type PaginatorFragment =
   | PaginateNone
   | PaginateToken
   | PaginateNextUrl
@@ -68,7 +74,10 @@ export type SimplePropertyType =
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "propertyObject".
  */
-export type PropertyObject =
+export type PropertyObject = {
+  type: string;
+} & PropertyObject1;
+export type PropertyObject1 =
   | PropTitle
   | PropRichText
   | PropUrl
@@ -131,15 +140,14 @@ export type ConvertStep =
       multiply: number;
     }
   | {
-      map: {
-        [k: string]: unknown;
-      };
+      /**
+       * Input value → output value.
+       */
+      map: {};
       /**
        * Value for inputs not in map; default: keep the input.
        */
-      otherwise?: {
-        [k: string]: unknown;
-      };
+      otherwise?: string | number | boolean | null | unknown[] | {};
     };
 /**
  * Where a property value comes from: a JSONPath ('$…'), a template, or an object with conversions.
@@ -171,7 +179,7 @@ export type Identifier = string;
 export type Schedule = string;
 
 /**
- * A syncspec connector: one source API, the databases it fills and the syncs that fill them.
+ * A syncspec connector: one source API, the databases it fills and the syncs that fill them. Top-level keys starting with x- are ignored: a home for YAML anchors shared by several syncs.
  */
 export interface ConnectorSpec {
   /**
@@ -219,6 +227,11 @@ export interface ConnectorSpec {
   syncs: {
     [k: string]: Sync;
   };
+  /**
+   * This interface was referenced by `ConnectorSpec`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]: unknown;
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -229,9 +242,7 @@ export interface VarDeclaration {
   /**
    * Value used when the config gives none. Without a default the var is required.
    */
-  default?: {
-    [k: string]: unknown;
-  };
+  default?: string | number | boolean | null | unknown[] | {};
   type?: 'string' | 'number' | 'boolean' | 'array' | 'object';
 }
 /**
@@ -403,9 +414,7 @@ export interface Request {
   /**
    * JSON body; every string in it is a template. A string that is exactly one {{expression}} keeps the value's type.
    */
-  body?: {
-    [k: string]: unknown;
-  };
+  body?: string | number | boolean | null | unknown[] | {};
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -867,18 +876,26 @@ export interface Condition {
   /**
    * Matches when the field equals this value.
    */
-  equals?: {
-    [k: string]: unknown;
-  };
-  notEquals?: unknown;
+  equals?: string | number | boolean | null | unknown[] | {};
   /**
+   * Matches when the field does not equal this value.
+   */
+  notEquals?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Matches when the field equals one of these values.
+   *
    * @minItems 1
    */
   in?: [unknown, ...unknown[]];
   /**
+   * Matches when the field equals none of these values.
+   *
    * @minItems 1
    */
   notIn?: [unknown, ...unknown[]];
+  /**
+   * true: the field is present and not null; false: absent or null.
+   */
   exists?: boolean;
 }
 /**
@@ -891,16 +908,12 @@ export interface ValueSourceObject {
   /**
    * A constant.
    */
-  value?: {
-    [k: string]: unknown;
-  };
+  value?: string | number | boolean | null | unknown[] | {};
   convert?: ConvertChain;
   /**
-   * Used when the source is missing or null.
+   * Used when the source is missing or null (then converted like any value).
    */
-  default?: {
-    [k: string]: unknown;
-  };
+  default?: string | number | boolean | null | unknown[] | {};
   /**
    * dateRange start.
    */
@@ -988,18 +1001,26 @@ export interface Condition1 {
   /**
    * Matches when the field equals this value.
    */
-  equals?: {
-    [k: string]: unknown;
-  };
-  notEquals?: unknown;
+  equals?: string | number | boolean | null | unknown[] | {};
   /**
+   * Matches when the field does not equal this value.
+   */
+  notEquals?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Matches when the field equals one of these values.
+   *
    * @minItems 1
    */
   in?: [unknown, ...unknown[]];
   /**
+   * Matches when the field equals none of these values.
+   *
    * @minItems 1
    */
   notIn?: [unknown, ...unknown[]];
+  /**
+   * true: the field is present and not null; false: absent or null.
+   */
   exists?: boolean;
 }
 /**
@@ -1058,17 +1079,25 @@ export interface Condition2 {
   /**
    * Matches when the field equals this value.
    */
-  equals?: {
-    [k: string]: unknown;
-  };
-  notEquals?: unknown;
+  equals?: string | number | boolean | null | unknown[] | {};
   /**
+   * Matches when the field does not equal this value.
+   */
+  notEquals?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Matches when the field equals one of these values.
+   *
    * @minItems 1
    */
   in?: [unknown, ...unknown[]];
   /**
+   * Matches when the field equals none of these values.
+   *
    * @minItems 1
    */
   notIn?: [unknown, ...unknown[]];
+  /**
+   * true: the field is present and not null; false: absent or null.
+   */
   exists?: boolean;
 }

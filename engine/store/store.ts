@@ -88,8 +88,13 @@ export interface Store {
    * End a cycle whose partitions all finished. Replace mode: delete rows of `database` with
    * seq <= cycle.startSeq and drop the sync's checkpoints — atomically. Incremental: keep the
    * checkpoints (the cursor persists). Returns the number of rows swept.
+   *
+   * A replace cycle refuses to close while a partition of it has not finished (sweeping would
+   * delete that partition's rows). `partitions`, when given, are the partitions the cycle ended
+   * with: an unfinished checkpoint of a partition no longer listed (a deleted parent record) is
+   * dropped instead, and its rows are swept like any other unseen row.
    */
-  closeCycle(cycle: Cycle, database: DatabaseDefinition): Promise<number>;
+  closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number>;
 
   /** Forget checkpoints and open cycles (all syncs, or one). Data rows stay. */
   resetState(sync?: string): Promise<void>;

@@ -48,8 +48,8 @@ export type TemplateAnalysis =
   | { ok: true; variables: VariableUse[]; helpers: HelperCall[]; issues: TemplateIssue[] }
   | { ok: false; message: string; line: number; column: number };
 
-/** Names that, used alone in a mustache (`{{name}}`), call a helper instead of reading a variable. */
 export interface AnalyzeOptions {
+  /** Names that, used alone in a mustache (`{{name}}`), call a helper instead of reading a variable. */
   helpers: readonly string[];
 }
 

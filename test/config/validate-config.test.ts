@@ -100,7 +100,7 @@ const cases: Case[] = [
     `,
     env: { CRM_TOKEN: 'x' },
     expected: [
-      "config.yaml:5:37  connectors.crm.vars.pageSize: var 'pageSize' is declared with type number in crm.yaml, got a string ('lots')",
+      "config.yaml:5:37  connectors.crm.vars.pageSize: var 'pageSize' takes a number in crm.yaml, got a string ('lots')",
     ],
   },
   {

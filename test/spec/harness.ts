@@ -2,7 +2,8 @@
  * Writes a config and its spec(s) into a fresh temporary directory and validates them, so each
  * test case reads as the files a user would write and the lines the validator prints for them.
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadProject } from '../../engine/config/load.js';
@@ -58,8 +59,15 @@ export interface ProjectFiles {
   env?: Record<string, string>;
 }
 
+const written: string[] = [];
+afterAll(() => {
+  for (const dir of written.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes the files into a new temporary directory (removed after the test file) and returns it. */
 export function writeProject({ config = DEFAULT_CONFIG, spec = MINIMAL_SPEC, files = {} }: ProjectFiles): string {
   const dir = mkdtempSync(join(tmpdir(), 'syncspec-validate-'));
+  written.push(dir);
   const all: Record<string, string> = { 'config.yaml': config, 'crm.yaml': spec, ...files };
   for (const [name, text] of Object.entries(all)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });

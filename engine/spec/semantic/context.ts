@@ -57,10 +57,6 @@ export function propertyType(property: Database['properties'][string]): string {
   return typeof property === 'string' ? property : property.type;
 }
 
-export function quoteList(names: readonly string[]): string {
-  return names.map((name) => `'${name}'`).join(', ');
-}
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }

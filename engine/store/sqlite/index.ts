@@ -97,14 +97,15 @@ export class SqliteStore implements Store {
    * Refuses to sweep while a partition of the cycle is unfinished: its unseen rows would be deleted
    * (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does nothing.
    */
-  async closeCycle(cycle: Cycle, database: DatabaseDefinition): Promise<number> {
+  async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number> {
     const table = this.tables.get(database);
     return writeTransaction(this.db, () => {
       const stored = this.cycles.stillOpen(cycle);
       if (stored === undefined) return 0;
       let swept = 0;
       if (stored.mode === 'replace') {
-        const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id);
+        const listed = partitions && new Set(partitions);
+        const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id).filter((partition) => !listed || listed.has(partition));
         if (unfinished.length > 0) {
           throw new Error(
             `Sync "${stored.sync}": cannot close replace cycle ${stored.id} while partition(s) ` +

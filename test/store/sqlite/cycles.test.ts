@@ -95,6 +95,20 @@ describe('cycles', () => {
     expect(await store.openCycle('crm.sync', 'replace')).toEqual(cycle);
   });
 
+  it('drops an unfinished partition that the cycle no longer lists, and sweeps its rows', async () => {
+    const store = stores.open();
+    const seed = await begin(store, 'crm.sync');
+    await store.commit(batch(seed.runId, seed.cycle, contacts, [upsert('gone-1', { Name: 'G' })], { partition: 'gone', partitionDone: true }));
+    await store.closeCycle(seed.cycle, contacts);
+    const { runId, cycle } = await begin(store, 'crm.sync');
+    await store.commit(batch(runId, cycle, contacts, [upsert('a', { Name: 'A' })], { partition: 'kept', partitionDone: true }));
+    await store.commit(batch(runId, cycle, contacts, [], { partition: 'gone', nextState: { page: 2 } }));
+    // The parent record behind partition 'gone' was deleted before the cycle resumed.
+    expect(await store.closeCycle(cycle, contacts, ['kept'])).toBe(1);
+    expect(await keys(store)).toEqual(['a']);
+    expect(await store.listCheckpoints('crm.sync')).toEqual([]);
+  });
+
   it('starts without checkpoints when the mode changes', async () => {
     const store = stores.open();
     const { runId, cycle } = await begin(store, 'crm.sync', 'incremental');

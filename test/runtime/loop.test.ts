@@ -1,0 +1,155 @@
+/**
+ * The runtime loop's own guarantees, driven through the library entry with hand-written syncs:
+ * each result commits with its state, guards stop runaway syncs, failures leave state at the last
+ * committed page, and a cancelled run stops between pages.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { defineDatabase, defineSync, openStore, runCycle, type Store } from '../../engine/index.js';
+import type { ExecuteResult } from '../../engine/core/types.js';
+import { tempDir } from '../support/project.js';
+
+const database = defineDatabase('items', { primaryKeyProperty: 'ID', properties: { Name: 'title', ID: 'richText' } });
+const stores: Store[] = [];
+
+async function store(): Promise<Store> {
+  const opened = await openStore({ type: 'sqlite', path: join(tempDir(), 'loop.db') });
+  stores.push(opened);
+  return opened;
+}
+
+afterEach(async () => {
+  for (const opened of stores.splice(0)) await opened.close();
+});
+
+const upsert = (key: string) => ({ type: 'upsert' as const, key, properties: { Name: `Item ${key}`, ID: key } });
+
+/** A sync over `pages` pages of `size` items, stateful only through its state. */
+function paged(pages: number, size: number, extra: Partial<Parameters<typeof defineSync<{ page: number }>>[0]> = {}) {
+  return defineSync<{ page: number }>({
+    name: 'items', database,
+    execute: async (state) => {
+      const page = state?.page ?? 1;
+      const changes = Array.from({ length: size }, (_, i) => upsert(`${page}-${i}`));
+      return { changes, hasMore: page < pages, nextState: page < pages ? { page: page + 1 } : undefined };
+    },
+    ...extra,
+  });
+}
+
+describe('runCycle', () => {
+  it('runs a hand-written sync to the end and records the run', async () => {
+    const db = await store();
+    const summary = await runCycle(paged(3, 4), { store: db });
+    expect(summary).toMatchObject({ status: 'completed', upserted: 12, deleted: 0, failed: 0, error: null });
+    expect((await db.readRows(database)).total).toBe(12);
+    expect(await db.getRun(summary.runId)).toMatchObject({ status: 'completed', upserted: 12 });
+    expect(await db.listCheckpoints('items')).toEqual([]);
+  });
+
+  it('sweeps in replace mode what the cycle did not write', async () => {
+    const db = await store();
+    await runCycle(paged(3, 4), { store: db });
+    const summary = await runCycle(paged(2, 4), { store: db });
+    expect(summary).toMatchObject({ status: 'completed', upserted: 8, swept: 4, deleted: 4 });
+    expect((await db.readRows(database)).rows.map((row) => row._key)).not.toContain('3-0');
+  });
+
+  it('fails a sync whose state does not advance, keeping what it committed', async () => {
+    const db = await store();
+    let calls = 0;
+    const stuck = defineSync<{ token: string }>({
+      name: 'items', database,
+      execute: async () => {
+        calls += 1;
+        return { changes: [upsert(`k${calls}`)], hasMore: true, nextState: { token: 'same' } };
+      },
+    });
+    const summary = await runCycle(stuck, { store: db });
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toBe('items: hasMore is true but nextState did not change ({"token":"same"}); the sync would loop forever');
+    expect(calls).toBe(2);
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['k1']);
+    expect(await db.getCheckpoint('items', '')).toMatchObject({ state: { token: 'same' }, doneInCycle: null });
+  });
+
+  it('rejects a result larger than maxChangesPerCommit', async () => {
+    const db = await store();
+    const summary = await runCycle(paged(1, 5, { maxChangesPerCommit: 4 }), { store: db });
+    expect(summary.error).toBe('items: execute returned 5 changes; at most 4 per call (maxChangesPerCommit)');
+    expect((await db.readRows(database)).total).toBe(0);
+  });
+
+  it('rejects changes without a key', async () => {
+    const db = await store();
+    const keyless = defineSync({
+      name: 'items', database,
+      execute: async (): Promise<ExecuteResult> => ({ changes: [{ type: 'upsert', key: '', properties: {} }], hasMore: false, nextState: undefined }),
+    });
+    expect((await runCycle(keyless, { store: db })).error).toBe('items: a upsert change has no key');
+  });
+
+  it('never sweeps after a failed cycle, and resumes it at the last committed page', async () => {
+    const db = await store();
+    await runCycle(paged(3, 2), { store: db });
+    let failOnPage: number | undefined = 2;
+    const pagesSeen: number[] = [];
+    const flaky = defineSync<{ page: number }>({
+      name: 'items', database,
+      execute: async (state) => {
+        const page = state?.page ?? 1;
+        pagesSeen.push(page);
+        if (page === failOnPage) throw new Error('source went away');
+        return { changes: [upsert(`new-${page}`)], hasMore: page < 3, nextState: page < 3 ? { page: page + 1 } : undefined };
+      },
+    });
+    const failed = await runCycle(flaky, { store: db });
+    expect(failed).toMatchObject({ status: 'failed', error: 'source went away', swept: 0 });
+    expect((await db.readRows(database)).total).toBe(7);
+
+    failOnPage = undefined;
+    const resumed = await runCycle(flaky, { store: db });
+    expect(pagesSeen).toEqual([1, 2, 2, 3]);
+    expect(resumed).toMatchObject({ status: 'completed', upserted: 2, swept: 6 });
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['new-1', 'new-2', 'new-3']);
+  });
+
+  it('stops between pages when cancelled and records the run as cancelled', async () => {
+    const db = await store();
+    const controller = new AbortController();
+    const sync = defineSync<{ page: number }>({
+      name: 'items', database,
+      execute: async (state) => {
+        const page = state?.page ?? 1;
+        if (page === 2) controller.abort();
+        return { changes: [upsert(`p${page}`)], hasMore: true, nextState: { page: page + 1 } };
+      },
+    });
+    const summary = await runCycle(sync, { store: db, signal: controller.signal });
+    expect(summary.status).toBe('cancelled');
+    // The page in flight when the signal came was committed; nothing after it ran.
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['p1', 'p2']);
+    expect(await db.getRun(summary.runId)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('runs every partition with its own checkpoint and skips finished ones on resume', async () => {
+    const db = await store();
+    const calls: string[] = [];
+    let failing = 'b';
+    const sync = defineSync<{ page: number }>({
+      name: 'items', database,
+      partitions: async () => ['a', 'b', 'c'].map((key) => ({ key, value: key })),
+      execute: async (state, ctx) => {
+        const page = state?.page ?? 1;
+        calls.push(`${ctx.partition.key}${page}`);
+        if (ctx.partition.key === failing && page === 2) throw new Error('boom');
+        return { changes: [upsert(`${ctx.partition.key}${page}`)], hasMore: page < 2, nextState: page < 2 ? { page: 2 } : undefined };
+      },
+    });
+    expect((await runCycle(sync, { store: db })).status).toBe('failed');
+    failing = '';
+    expect((await runCycle(sync, { store: db })).status).toBe('completed');
+    expect(calls).toEqual(['a1', 'a2', 'b1', 'b2', 'b2', 'c1', 'c2']);
+    expect((await db.readRows(database)).total).toBe(6);
+  });
+});

@@ -134,11 +134,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
-      await pacer?.wait(signal);
-      const authed = await auth.authenticate(request);
+      const release = await pacer?.wait(signal);
+      let outcome: Outcome;
+      let authed: HttpRequest;
       const started = performance.now();
-      count('requests');
-      const outcome = await attemptOnce(request, authed, signal);
+      try {
+        authed = await auth.authenticate(request);
+        count('requests');
+        outcome = await attemptOnce(request, authed, signal);
+      } finally {
+        release?.();
+      }
       options.onRequest?.({
         request,
         attempt,

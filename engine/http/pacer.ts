@@ -1,8 +1,13 @@
 /**
- * A rate budget shared by every sync that names it: never more than `allowedRequests` request starts in
- * any window of `intervalMs` (a sliding window, not fixed buckets, so no burst at a bucket edge). Waiters
+ * A rate budget shared by every sync that names it: never more than `allowedRequests` requests in any
+ * window of `intervalMs` (a sliding window, not fixed buckets, so no burst at a bucket edge). Waiters
  * are served first come, first served, so syncs sharing a pacer split its budget fairly. A rate-limit answer
  * seen by one of them pauses all of them (`pauseUntil`).
+ *
+ * The budget is the server's, and the server counts arrivals, which trail our starts by a varying
+ * latency. So a slot is held while its request is in flight and its window runs from when the
+ * response came back (`release`): the next request that reuses the slot then starts after the
+ * previous one certainly arrived, and the server never sees more than the budget in a window.
  */
 import { abortReason } from './sleep.js';
 
@@ -11,8 +16,16 @@ export interface PacerOptions {
   intervalMs: number;
 }
 
+/** Call when the request's response (or failure) came back. */
+export type Release = () => void;
+
+interface Slot {
+  /** When the window of this slot began: Infinity while its request is in flight. */
+  endedAt: number;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: Release) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
 }
@@ -20,8 +33,8 @@ interface Waiter {
 export class Pacer {
   private readonly allowed: number;
   private readonly intervalMs: number;
-  /** Start times of the requests still inside the window, oldest first (monotonic clock). */
-  private readonly starts: number[] = [];
+  /** Slots in use: requests in flight, and finished ones whose window has not passed (monotonic clock). */
+  private readonly slots: Slot[] = [];
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
@@ -40,10 +53,13 @@ export class Pacer {
     this.intervalMs = options.intervalMs;
   }
 
-  /** Resolves when this caller may start a request; rejects with the signal's reason if it aborts first. */
-  wait(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when this caller may start a request, with the Release to call when it completes;
+   * rejects with the signal's reason if it aborts first.
+   */
+  wait(signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         signal,
@@ -75,8 +91,12 @@ export class Pacer {
     }
     while (this.queue.length > 0) {
       const now = this.clock();
-      while (this.starts.length > 0 && this.starts[0] <= now - this.intervalMs) this.starts.shift();
-      const windowOpensAt = this.starts.length >= this.allowed ? this.starts[0] + this.intervalMs : now;
+      for (let i = this.slots.length - 1; i >= 0; i--) {
+        if (this.slots[i].endedAt <= now - this.intervalMs) this.slots.splice(i, 1);
+      }
+      const windowOpensAt = this.slots.length >= this.allowed ? Math.min(...this.slots.map((slot) => slot.endedAt)) + this.intervalMs : now;
+      // Every slot in flight: the next release pumps again.
+      if (windowOpensAt === Infinity) return;
       const readyAt = Math.max(windowOpensAt, this.pausedUntil);
       if (readyAt > now) {
         this.timer = setTimeout(() => {
@@ -86,9 +106,16 @@ export class Pacer {
         return;
       }
       const waiter = this.queue.shift()!;
-      this.starts.push(now);
+      const slot: Slot = { endedAt: Infinity };
+      this.slots.push(slot);
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve();
+      waiter.resolve(() => this.release(slot));
     }
+  }
+
+  private release(slot: Slot): void {
+    if (slot.endedAt !== Infinity) return;
+    slot.endedAt = this.clock();
+    if (this.queue.length > 0) this.pump();
   }
 }

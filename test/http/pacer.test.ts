@@ -20,7 +20,7 @@ describe('Pacer', () => {
     const t0 = performance.now();
     const caller = async () => {
       for (let i = 0; i < 4; i++) {
-        await pacer.wait();
+        (await pacer.wait())();
         starts.push(performance.now());
       }
     };
@@ -36,14 +36,14 @@ describe('Pacer', () => {
   test('serves waiters first come, first served', async () => {
     const pacer = new Pacer('fifo', { allowedRequests: 1, intervalMs: 5 });
     const order: number[] = [];
-    await Promise.all([0, 1, 2, 3, 4].map((n) => pacer.wait().then(() => order.push(n))));
+    await Promise.all([0, 1, 2, 3, 4].map((n) => pacer.wait().then((release) => { release(); order.push(n); })));
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });
 
   test('a burst up to the budget starts at once', async () => {
     const pacer = new Pacer('burst', { allowedRequests: 5, intervalMs: 1000 });
     const t0 = performance.now();
-    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.wait()));
+    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.wait().then((release) => release())));
     expect(performance.now() - t0).toBeLessThan(50);
   });
 
@@ -59,7 +59,7 @@ describe('Pacer', () => {
 
   test('an aborted waiter leaves the queue without using a slot', async () => {
     const pacer = new Pacer('abort', { allowedRequests: 1, intervalMs: 60 });
-    await pacer.wait();
+    (await pacer.wait())();
     const t0 = performance.now();
     const controller = new AbortController();
     const aborted = pacer.wait(controller.signal);
@@ -71,6 +71,18 @@ describe('Pacer', () => {
     expect(waited).toBeGreaterThanOrEqual(50);
     expect(waited).toBeLessThan(110);
     await expect(pacer.wait(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
+  });
+
+  test('holds a slot while its request is in flight; the window runs from the response', async () => {
+    const pacer = new Pacer('inflight', { allowedRequests: 1, intervalMs: 30 });
+    const release = await pacer.wait();
+    const t0 = performance.now();
+    const next = pacer.wait();
+    // The first request takes 50 ms: the second may not start 30 ms after the first *started*
+    // (the server may have seen the first arrive late), only 30 ms after it *finished*.
+    setTimeout(release, 50);
+    await next;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(79);
   });
 
   test('rejects a budget it cannot keep', () => {

@@ -2,12 +2,15 @@
  * Integration-test scaffolding: a sandbox API on an ephemeral loopback port, a temp folder with a
  * config that loads real connector specs, and the opened project over a real SQLite file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
-import { openProject, type OpenedProject } from '../../engine/project.js';
+import { openProject, runProject, type OpenedProject, type RunOptions } from '../../engine/project.js';
+import type { CycleSummary } from '../../engine/runtime/loop.js';
+import type { DatabaseDefinition } from '../../engine/core/types.js';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -15,17 +18,38 @@ export function tempDir(prefix = 'syncspec-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A connector spec as plain data (what YAML parses to), for test-local variants of real specs. */
+export type SpecObject = Record<string, unknown>;
+
 export interface ConnectorEntry {
-  spec: string;
+  /** A spec path relative to the repository root, or a spec object written into the test's folder. */
+  spec: string | SpecObject;
   vars?: Record<string, unknown>;
   syncs?: Record<string, { enabled?: boolean; schedule?: string }>;
+}
+
+/**
+ * A repository spec parsed to data (anchors resolved), optionally edited: the way a test derives a
+ * variant — a smaller page, another buffer — without a copy of the whole file.
+ */
+export function loadSpec(path: string, edit?: (spec: SpecObject) => void): SpecObject {
+  const spec = parse(readFileSync(resolve(ROOT, path), 'utf8')) as SpecObject;
+  edit?.(spec);
+  return spec;
+}
+
+/** The sync `name` of a spec object, for editing. */
+export function syncOf(spec: SpecObject, name: string): Record<string, any> {
+  const sync = (spec.syncs as Record<string, Record<string, any>> | undefined)?.[name];
+  if (!sync) throw new Error(`spec has no sync '${name}'`);
+  return sync;
 }
 
 /** Writes a config into `dir` with each connector pointing at the sandbox; returns its path. */
 export function writeConfig(dir: string, connectors: Record<string, ConnectorEntry>): string {
   const lines = ['syncspec: 1', 'database: { type: sqlite, path: ./data/sync.db }', 'connectors:'];
   for (const [name, entry] of Object.entries(connectors)) {
-    lines.push(`  ${name}:`, `    spec: ${JSON.stringify(resolve(ROOT, entry.spec))}`);
+    lines.push(`  ${name}:`, `    spec: ${JSON.stringify(specPath(dir, name, entry.spec))}`);
     lines.push('    vars:', '      baseUrl: { env: SANDBOX_URL }');
     for (const [key, value] of Object.entries(entry.vars ?? {})) lines.push(`      ${key}: ${JSON.stringify(value)}`);
     lines.push('    secrets:', '      apiToken: { env: SANDBOX_TOKEN }');
@@ -36,7 +60,14 @@ export function writeConfig(dir: string, connectors: Record<string, ConnectorEnt
   return path;
 }
 
-export function sandboxEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
+function specPath(dir: string, connector: string, spec: string | SpecObject): string {
+  if (typeof spec === 'string') return resolve(ROOT, spec);
+  const path = join(dir, `${connector}.spec.yaml`);
+  writeFileSync(path, stringify(spec));
+  return path;
+}
+
+export function sandboxEnv(sandbox: Sandbox | { url: string }): NodeJS.ProcessEnv {
   return { ...process.env, SANDBOX_URL: sandbox.url, SANDBOX_TOKEN: 'sandbox-token' };
 }
 
@@ -51,12 +82,24 @@ export interface Harness {
 
 export async function harness(connectors: Record<string, ConnectorEntry>, options: SandboxOptions = {}): Promise<Harness> {
   const sandbox = await startSandbox({ seed: 7, ...options });
+  const { dir, configPath, env, open, close } = await projectAt(sandbox.url, connectors);
+  return {
+    sandbox, dir, configPath, env, open,
+    close: async () => {
+      await close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** A config in a fresh temp folder whose connectors call `url` (a test's own server, say). */
+export async function projectAt(url: string, connectors: Record<string, ConnectorEntry>) {
   const dir = tempDir();
   const configPath = writeConfig(dir, connectors);
-  const env = sandboxEnv(sandbox);
+  const env = sandboxEnv({ url });
   const opened: OpenedProject[] = [];
   return {
-    sandbox, dir, configPath, env,
+    dir, configPath, env,
     open: async () => {
       const project = await openProject(configPath, { env });
       opened.push(project);
@@ -64,7 +107,25 @@ export async function harness(connectors: Record<string, ConnectorEntry>, option
     },
     close: async () => {
       for (const project of opened) await project.close().catch(() => undefined);
-      await sandbox.close();
     },
   };
+}
+
+/** One cycle of one sync (qualified or bare name). */
+export async function runSync(opened: OpenedProject, sync: string, options: Omit<RunOptions, 'syncs'> = {}): Promise<CycleSummary> {
+  const [summary] = await runProject(opened, { ...options, syncs: [sync] });
+  return summary;
+}
+
+/** A managed database of the project by qualified name (crm.contacts). */
+export function databaseOf(opened: OpenedProject, name: string): DatabaseDefinition {
+  const database = opened.syncs.find((sync) => sync.database.name === name)?.database;
+  if (!database) throw new Error(`no sync writes database '${name}'`);
+  return database;
+}
+
+/** Every row of a managed database, by key. */
+export async function rowsByKey(opened: OpenedProject, database: string): Promise<Map<string, Record<string, unknown>>> {
+  const { rows } = await opened.store.readRows(databaseOf(opened, database));
+  return new Map(rows.map((row) => [row._key as string, row]));
 }

@@ -69,7 +69,10 @@ export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined
 export interface RunOptions {
   syncs?: string[];
   full?: boolean;
+  /** Stop between pages (graceful). */
   signal?: AbortSignal;
+  /** Abort requests in flight too. */
+  abortSignal?: AbortSignal;
   onCommit?: (event: CommitEvent) => void;
 }
 
@@ -78,9 +81,9 @@ export async function runProject(opened: OpenedProject, options: RunOptions = {}
   const summaries: CycleSummary[] = [];
   for (const sync of selectSyncs(opened.syncs, options.syncs)) {
     summaries.push(await runCycle(sync, {
-      store: opened.store, full: options.full, signal: options.signal, onCommit: options.onCommit, redact: opened.redact,
+      store: opened.store, full: options.full, signal: options.signal, abortSignal: options.abortSignal, onCommit: options.onCommit, redact: opened.redact,
     }));
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted || options.abortSignal?.aborted) break;
   }
   return summaries;
 }

@@ -52,7 +52,7 @@ export function canonicalValue(raw: unknown, rules: Pick<CursorRules, 'type' | '
     throw new SyncError('bad-cursor', `${where}: expected a number cursor, got ${describe(raw)}`);
   }
   const ms = timestampMs(raw, rules.format);
-  if (ms === undefined) throw new SyncError('bad-cursor', `${where}: expected a ${rules.format} timestamp, got ${describe(raw)}`);
+  if (ms === undefined) throw new SyncError('bad-cursor', `${where}: expected a timestamp (format ${rules.format}), got ${describe(raw)}`);
   return new Date(ms).toISOString();
 }
 

@@ -55,7 +55,7 @@ export function compileExecute(parts: SpecSyncParts) {
     const cursor = state?.cursor ?? inc?.rules.initial;
     const page = state?.page ?? { position: parts.stream.firstPosition(), skip: 0 };
     const until = inc ? upperBound(ctx.cycleStartedAt, inc.rules) : undefined;
-    const templateCursor = parts.stream.templateCursor(page.position) ?? (inc ? cursor : undefined);
+    const templateCursor = keysetCursor(parts, page.position) ?? (inc ? cursor : undefined);
 
     const templateCtx: TemplateContext = {
       vars: parts.vars, secrets: parts.secrets, partition: ctx.partition.value,
@@ -109,12 +109,16 @@ function afterPage(parts: SpecSyncParts, outcome: PageOutcome): ExecuteResult<Sp
   return { changes, failed, hasMore: false, nextState: { cursor: finalCursor(cursor, high, until, inc.rules) } };
 }
 
-/** Keyset: persist the position after every page; end the cycle at the buffer boundary. */
+/**
+ * Keyset: persist the position after every page; end the cycle at the buffer boundary. A last
+ * page with no records moves the cursor up to now − buffer, as finalCursor does: everything
+ * older is visible by then, and a cursor left at the last record would lag ever further behind.
+ */
 function afterKeysetPage(parts: SpecSyncParts, outcome: PageOutcome): ExecuteResult<SpecState> {
   const { changes, failed, fetched, cursor, until } = outcome;
   const rules = parts.incremental!.rules;
-  const reached = fetched.next.done ? undefined : parts.stream.templateCursor(fetched.next.position);
-  let position = reached ?? outcome.high ?? cursor;
+  const reached = fetched.next.done ? undefined : keysetCursor(parts, fetched.next.position);
+  let position = reached ?? outcome.high ?? finalCursor(cursor, undefined, until, rules);
   let capped = false;
   if (position && until && compareValues(position.value, until.value, rules.type) > 0) {
     // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
@@ -123,6 +127,17 @@ function afterKeysetPage(parts: SpecSyncParts, outcome: PageOutcome): ExecuteRes
   }
   if (fetched.next.done || capped) return { changes, failed, hasMore: false, nextState: position ? { cursor: position } : undefined };
   return more(changes, failed, { cursor: position, page: { position: fetched.next.position, skip: 0 } });
+}
+
+/**
+ * The cursor at a keyset position, its value canonical like every cursor value: compared and
+ * rendered raw, a zone-less `sql` timestamp would be read in the machine's time zone.
+ */
+function keysetCursor(parts: SpecSyncParts, position: unknown): CursorPosition | undefined {
+  const reached = parts.stream.templateCursor(position);
+  const inc = parts.incremental;
+  if (!reached || !inc) return reached;
+  return { value: canonicalValue(reached.value, inc.rules, 'keyset position'), id: reached.id };
 }
 
 /** min(high-water, now − buffer); now − buffer after a cycle with no records; never backwards. */

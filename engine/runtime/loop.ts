@@ -12,7 +12,10 @@ export interface CycleOptions {
   store: Store;
   /** Start a fresh cycle, discarding a resumable one and its checkpoints (`run --full`). */
   full?: boolean;
+  /** Stop between pages: the page in flight finishes and commits, then the run ends as cancelled. */
   signal?: AbortSignal;
+  /** Abort the work in flight too (a request waiting on a long Retry-After): nothing of it commits. */
+  abortSignal?: AbortSignal;
   /** Called after each commit, for progress output. */
   onCommit?: (event: CommitEvent) => void;
   /** Turns an error into the text stored in run history (secrets redacted). */
@@ -49,6 +52,7 @@ const MAX_FAILURES_IN_SUMMARY = 20;
 export async function runCycle(sync: SyncDefinition, options: CycleOptions): Promise<CycleSummary> {
   const { store } = options;
   const signal = options.signal ?? new AbortController().signal;
+  const abortSignal = options.abortSignal ?? new AbortController().signal;
   const started = Date.now();
   const metrics: SyncMetrics = { requests: 0, retries: 0 };
   const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0 };
@@ -62,25 +66,27 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
   try {
     await store.ensureDatabase(sync.database);
     const cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full });
-    const partitions = sync.partitions ? await sync.partitions({ signal, metrics }) : [{ key: '', value: undefined }];
+    const partitions = sync.partitions ? await sync.partitions({ signal: abortSignal, metrics }) : [{ key: '', value: undefined }];
     assertUniquePartitions(sync.name, partitions);
     for (const partition of partitions) {
-      await runPartition(sync, partition, cycle, { ...options, signal, metrics, totals, failures, runId });
+      await runPartition(sync, partition, cycle, { ...options, signal, abortSignal, metrics, totals, failures, runId });
     }
     totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key));
     totals.deleted += totals.swept;
-    await store.finishRun(runId, { status: 'completed', deleted: totals.deleted });
+    // Each commit already added its deletions to the run; only the sweep's are new here.
+    await store.finishRun(runId, { status: 'completed', deleted: totals.swept, ...metrics });
     return summary('completed', null);
   } catch (error) {
-    const cancelled = signal.aborted;
-    const message = (options.redact ?? ((text) => text))(describeError(error));
-    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, deleted: totals.deleted });
+    const cancelled = signal.aborted || abortSignal.aborted;
+    const message = (options.redact ?? ((text) => text))(cancelled ? `${sync.name}: cancelled` : describeError(error));
+    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, deleted: totals.swept, ...metrics });
     return summary(cancelled ? 'cancelled' : 'failed', message);
   }
 }
 
 interface PartitionRun extends CycleOptions {
   signal: AbortSignal;
+  abortSignal: AbortSignal;
   metrics: SyncMetrics;
   totals: { upserted: number; deleted: number; failed: number };
   failures: FailedRecord[];
@@ -97,7 +103,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     // Stop between pages, never inside one: what is committed is always a whole result.
     if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
     const before = { requests: run.metrics.requests, retries: run.metrics.retries };
-    const result = await sync.execute(state, { partition, cycleStartedAt, metrics: run.metrics, signal: run.signal });
+    const result = await sync.execute(state, { partition, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
     assertValidResult(sync, partition, result, state);
     const failed = result.failed ?? [];
     const committed = await run.store.commit({

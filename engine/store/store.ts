@@ -53,6 +53,16 @@ export interface CommitResult {
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
+export interface RunOutcome {
+  status: RunStatus;
+  error?: string | null;
+  /** Rows deleted outside commits (the sweep), added to the run's count. */
+  deleted?: number;
+  /** The run's total requests and retries, replacing what its commits added up. */
+  requests?: number;
+  retries?: number;
+}
+
 export interface RunRecord {
   id: number;
   sync: string;
@@ -100,7 +110,7 @@ export interface Store {
   resetState(sync?: string): Promise<void>;
 
   startRun(sync: string): Promise<number>;
-  finishRun(runId: number, outcome: { status: RunStatus; error?: string | null; deleted?: number }): Promise<void>;
+  finishRun(runId: number, outcome: RunOutcome): Promise<void>;
   getRun(runId: number): Promise<RunRecord | undefined>;
   listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]>;
   listFailures(runId: number): Promise<FailedRecord[]>;

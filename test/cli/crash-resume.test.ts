@@ -8,16 +8,23 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type Sandbox, type SourceRecord } from '../../sandbox/server.js';
 import { mulberry32, type Rng } from '../../sandbox/prng.js';
-import { openProject, type OpenedProject } from '../../engine/project.js';
-import { sandboxEnv, tempDir, writeConfig } from '../support/project.js';
-import { sandboxSpec, spawnCli, type CliResult } from '../support/cli.js';
+import type { OpenedProject } from '../../engine/project.js';
+import type { Checkpoint } from '../../engine/store/store.js';
+import { sandboxEnv, writeConfig } from '../support/project.js';
+import { onRequest, removeScratchDirs, sandboxSpec, scratchDir, spawnCli, withProject, type CliResult } from '../support/cli.js';
+import { goodContacts } from '../support/truth.js';
+
+afterAll(removeScratchDirs);
 
 const CONTACTS = 400;
-const PAGE_SIZE = 10;
+const PAGE_SIZE = 20;
 // Smaller than a page, so kills also land between the commits of one split page.
-const MAX_CHANGES_PER_COMMIT = 4;
+const MAX_CHANGES_PER_COMMIT = 2;
 const SEEDS = [101, 202, 303];
 const KILLS_PER_SEED = 3;
+// A kill lands after 1 to 6 answered requests: 3 kills consume at most 18 of the 20 pages, and
+// the third strikes a run with at least 8 to go — no kill lands after a cycle closed.
+const MAX_REQUESTS_BEFORE_KILL = 6;
 
 interface Project {
   configPath: string;
@@ -25,61 +32,83 @@ interface Project {
 }
 
 function project(sandbox: Sandbox): Project {
-  const dir = tempDir('syncspec-crash-');
-  const spec = sandboxSpec(dir, { pageSize: PAGE_SIZE, maxChangesPerCommit: MAX_CHANGES_PER_COMMIT });
+  const dir = scratchDir('syncspec-crash-');
+  // No consistency buffer: the delta sees edits made just before it runs (the sandbox has no lag).
+  const spec = sandboxSpec({ pageSize: PAGE_SIZE, maxChangesPerCommit: MAX_CHANGES_PER_COMMIT, deltaBufferSeconds: 0 });
   return { configPath: writeConfig(dir, { crm: { spec } }), env: sandboxEnv(sandbox) };
 }
 
-async function withStore<T>(p: Project, read: (opened: OpenedProject) => Promise<T>): Promise<T> {
-  const opened = await openProject(p.configPath, { env: p.env });
-  try {
-    return await read(opened);
-  } finally {
-    await opened.close();
-  }
-}
+const withStore = <T>(p: Project, read: (opened: OpenedProject) => Promise<T>): Promise<T> => withProject(p.configPath, p.env, read);
 
 interface KilledRuns {
   kills: number;
   runs: number;
+  /** Rows stored when each kill struck. */
+  rowsAtKills: number[];
+  /** Kills that struck between the commits of one page (its checkpoint has skip > 0). */
+  midPage: number;
   final: CliResult;
 }
 
 /**
  * Runs the command until it exits on its own, SIGKILLing the first `kills` attempts once the
- * sandbox has answered a random number of their requests, plus a random 0–20 ms: the kill lands
- * anywhere — mid-request, mid-commit, between commits. `afterKill` checks invariants in between.
+ * sandbox has answered a random number of their requests, plus a random few ms: the kill lands
+ * anywhere — before the first commit, mid-request, between the commits of a split page.
+ * `afterKill` checks the invariants and returns what the kill left behind.
  */
-async function runWithKills(sandbox: Sandbox, args: string[], p: Project, rng: Rng, kills: number, afterKill: () => Promise<void>): Promise<KilledRuns> {
+async function runWithKills(sandbox: Sandbox, args: string[], p: Project, rng: Rng, kills: number, afterKill: () => Promise<AfterKill>): Promise<KilledRuns> {
+  const rowsAtKills: number[] = [];
+  let midPage = 0;
   let killed = 0;
   for (let runs = 1; ; runs++) {
     const proc = spawnCli(args, { env: p.env });
-    let watch: NodeJS.Timeout | undefined;
+    let stopListening = () => {};
     if (killed < kills) {
-      const base = sandbox.source.stats.requests.length;
-      const afterRequests = 1 + Math.floor(rng() * 12);
-      const extraMs = Math.floor(rng() * 20);
-      watch = setInterval(() => {
-        if (sandbox.source.stats.requests.length - base < afterRequests) return;
-        clearInterval(watch);
-        setTimeout(() => proc.child.kill('SIGKILL'), extraMs);
-      }, 1);
+      const afterRequests = 1 + Math.floor(rng() * MAX_REQUESTS_BEFORE_KILL);
+      // Every other kill within 4 ms of an answer, while the page is being mapped and committed
+      // (in 10 commits); the others anywhere in 20 ms, mostly while the next request is on the wire.
+      const extraMs = rng() * (killed % 2 === 0 ? 4 : 20);
+      stopListening = onRequest(sandbox, (_entry, count) => {
+        if (count === afterRequests) setTimeout(() => proc.child.kill('SIGKILL'), extraMs);
+      });
     }
     const result = await proc.done;
-    clearInterval(watch);
+    stopListening();
     if (result.signal === 'SIGKILL') {
       killed++;
-      await afterKill();
+      const { rows, checkpoints } = await afterKill();
+      rowsAtKills.push(rows.length);
+      if (checkpoints.some((c) => ((c.state as { page?: { skip: number } } | undefined)?.page?.skip ?? 0) > 0)) midPage++;
       continue;
     }
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    return { kills: killed, runs, final: result };
+    return { kills: killed, runs, rowsAtKills, midPage, final: result };
   }
 }
 
-const goodContacts = (sandbox: Sandbox): SourceRecord[] =>
-  sandbox.source.list('contacts').filter((contact) => !sandbox.source.badContactIds.includes(contact.id));
+/** What a kill left behind: the rows stored and the sync's checkpoints. */
+interface AfterKill {
+  rows: { ID: unknown }[];
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * What must hold whenever a run was killed: the rows stored are a prefix of what the sync reads
+ * (`order`: the source in the sync's order, minus the bad records), and the run history counts
+ * exactly those rows — counters commit with the rows they count.
+ */
+async function checkAfterKill(p: Project, sync: string, order: SourceRecord[]) {
+  const state = await withStore(p, async (opened) => ({
+    rows: await storedContacts(opened),
+    totals: await runTotals(opened, sync),
+    checkpoints: await opened.store.listCheckpoints(sync),
+  }));
+  const stored = new Set(state.rows.map((row) => row.ID));
+  expect(order.slice(0, stored.size).filter((c) => !stored.has(c.id))).toEqual([]);
+  expect(state.totals.upserted).toBe(state.rows.length);
+  return state;
+}
 
 /** The fields compared between a stored row and its source record. */
 const fromSource = (c: SourceRecord) => ({ ID: c.id, Name: c.name, Email: c.email, Stage: c.stage, Updated: c.updated_at });
@@ -103,6 +132,16 @@ async function runTotals(opened: OpenedProject, sync: string) {
 
 const byPosition = (a: SourceRecord, b: SourceRecord) => a.updated_at.localeCompare(b.updated_at) || a.id.localeCompare(b.id);
 
+/** A delta cursor: a record's (updated_at, id), or a time alone (id null) once caught up. */
+interface Cursor {
+  value: string;
+  id: string | null;
+}
+
+/** Whether a record is still ahead of the cursor, i.e. not yet passed by it. */
+const isAfter = (record: SourceRecord, cursor: Cursor) =>
+  record.updated_at > cursor.value || (record.updated_at === cursor.value && cursor.id !== null && record.id > cursor.id);
+
 describe('killed runs resume without losing or repeating a record', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
@@ -117,9 +156,10 @@ describe('killed runs resume without losing or repeating a record', () => {
       const p = project(sandbox);
       const started = Date.now();
       const outcome = await runWithKills(sandbox, ['run', p.configPath, '--sync', 'contactsBackfill'], p, mulberry32(seed), KILLS_PER_SEED, async () => {
-        // A killed run leaves its cycle open: the checkpoint says where to resume.
-        const checkpoints = await withStore(p, (opened) => opened.store.listCheckpoints('crm.contactsBackfill'));
-        expect(checkpoints.length).toBeLessThanOrEqual(1);
+        const { rows, checkpoints } = await checkAfterKill(p, 'crm.contactsBackfill', good);
+        // The cycle stays open: its checkpoint, if a page was committed, says where to resume.
+        expect(checkpoints.every((c) => c.doneInCycle === null)).toBe(true);
+        return { rows, checkpoints };
       });
       const figures = await withStore(p, async (opened) => ({
         rows: await storedContacts(opened),
@@ -127,7 +167,7 @@ describe('killed runs resume without losing or repeating a record', () => {
         checkpoints: await opened.store.listCheckpoints('crm.contactsBackfill'),
       }));
       console.log(
-        `backfill seed ${seed}: ${outcome.kills} kills, ${outcome.runs} runs (${figures.totals.statuses.join(', ')}), ` +
+        `backfill seed ${seed}: ${outcome.kills} kills (at ${outcome.rowsAtKills.join(', ')} rows; ${outcome.midPage} mid-page), ${outcome.runs} runs (${figures.totals.statuses.join(', ')}), ` +
           `${figures.rows.length} rows, ${figures.totals.upserted} upserted, ${figures.totals.failed} failed, ${Date.now() - started} ms`,
       );
       expect(outcome.kills).toBe(KILLS_PER_SEED);
@@ -141,6 +181,7 @@ describe('killed runs resume without losing or repeating a record', () => {
   test('incremental delta: SIGKILL mid-cycle; the cursor never passes a record that is not stored', { timeout: 60_000 }, async () => {
     const all = sandbox.source.list('contacts').sort(byPosition);
     const good = goodContacts(sandbox);
+    const goodByPosition = [...good].sort(byPosition);
     let p: Project | undefined;
     for (const seed of SEEDS) {
       p = project(sandbox);
@@ -148,16 +189,15 @@ describe('killed runs resume without losing or repeating a record', () => {
       let cursorMoves = 0;
       const args = ['run', p.configPath, '--sync', 'contactsDelta'];
       const outcome = await runWithKills(sandbox, args, p, mulberry32(seed), KILLS_PER_SEED, async () => {
-        const { rows, checkpoint } = await withStore(p!, async (opened) => ({
-          rows: await storedContacts(opened),
-          checkpoint: await opened.store.getCheckpoint('crm.contactsDelta', ''),
-        }));
-        const cursor = (checkpoint?.state as { cursor?: { value: string; id: string } } | undefined)?.cursor;
-        if (!cursor) return;
-        cursorMoves++;
-        const passed = all.filter((c) => c.updated_at < cursor.value || (c.updated_at === cursor.value && c.id <= cursor.id));
-        const stored = new Set(rows.map((row) => row.ID));
-        expect(passed.filter((c) => !stored.has(c.id) && !sandbox.source.badContactIds.includes(c.id))).toEqual([]);
+        const { rows, checkpoints } = await checkAfterKill(p!, 'crm.contactsDelta', goodByPosition);
+        const cursor = (checkpoints[0]?.state as { cursor?: Cursor } | undefined)?.cursor;
+        if (cursor) {
+          cursorMoves++;
+          const stored = new Set(rows.map((row) => row.ID));
+          const passed = all.filter((c) => !isAfter(c, cursor));
+          expect(passed.filter((c) => !stored.has(c.id) && !sandbox.source.badContactIds.includes(c.id))).toEqual([]);
+        }
+        return { rows, checkpoints };
       });
       const figures = await withStore(p, async (opened) => ({
         rows: await storedContacts(opened),
@@ -165,26 +205,26 @@ describe('killed runs resume without losing or repeating a record', () => {
         checkpoint: await opened.store.getCheckpoint('crm.contactsDelta', ''),
       }));
       console.log(
-        `delta seed ${seed}: ${outcome.kills} kills (${cursorMoves} with a saved cursor), ${outcome.runs} runs, ` +
+        `delta seed ${seed}: ${outcome.kills} kills (at ${outcome.rowsAtKills.join(', ')} rows; ${outcome.midPage} mid-page; ${cursorMoves} with a saved cursor), ${outcome.runs} runs, ` +
           `${figures.rows.length} rows, ${figures.totals.upserted} upserted, ${figures.totals.failed} failed, ${Date.now() - started} ms`,
       );
       expect(outcome.kills).toBe(KILLS_PER_SEED);
       expect(figures.rows).toEqual(good.map(fromSource));
       expect(figures.totals).toMatchObject({ upserted: good.length, failed: sandbox.source.badContactIds.length });
-      // The cursor rests on the newest record, and the cycle is done.
-      const newest = all.at(-1)!;
-      expect(figures.checkpoint).toMatchObject({ state: { cursor: { value: newest.updated_at, id: newest.id } } });
+      // The cycle is done and its cursor is past every record (on the newest, or at now − buffer).
+      const cursor = (figures.checkpoint!.state as { cursor: Cursor }).cursor;
+      expect(all.filter((c) => isAfter(c, cursor)), JSON.stringify(cursor)).toEqual([]);
       expect(figures.checkpoint!.doneInCycle).toBe(figures.checkpoint!.cycle);
 
       const again = await runDelta(p);
       expect(again).toMatchObject({ status: 'completed', upserted: 0, failed: 0 });
     }
 
-    // Then only what changed: three contacts edited a minute ago (before the 5 s buffer), then one again.
-    const edited = good.slice(0, 3).map((c) => sandbox.source.update('contacts', c.id, { name: `${c.name} (edited)` }, { at: new Date(Date.now() - 60_000) }));
+    // Then only what changed: three contacts edited, then one of them again.
+    const edited = good.slice(0, 3).map((c) => sandbox.source.update('contacts', c.id, { name: `${c.name} (edited)` }));
     expect(await runDelta(p!)).toMatchObject({ status: 'completed', upserted: 3 });
     expect(await runDelta(p!)).toMatchObject({ status: 'completed', upserted: 0 });
-    sandbox.source.update('contacts', edited[0].id, { stage: 'Churned' }, { at: new Date(Date.now() - 30_000) });
+    sandbox.source.update('contacts', edited[0].id, { stage: 'Churned' });
     expect(await runDelta(p!)).toMatchObject({ status: 'completed', upserted: 1 });
     expect(await withStore(p!, storedContacts)).toEqual(goodContacts(sandbox).map(fromSource));
   });

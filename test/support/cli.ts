@@ -1,14 +1,15 @@
 /**
  * The real `syncspec` command in a child process, as a user or a script runs it: the compiled
  * dist/ (npm test builds it first), a given environment and working folder, and the sandbox
- * running in the test process. Also: test-local copies of a connector spec with a few values
- * changed (a small page size, fast retries), so the shipped spec stays as users see it.
+ * running in the test process. Also: a test-local variant of the sandbox spec (small pages, fast
+ * retries), so the shipped spec stays as users see it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { ROOT } from './project.js';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestLogEntry, Sandbox } from '../../sandbox/server.js';
+import { openProject, type OpenedProject } from '../../engine/project.js';
+import { loadSpec, ROOT, syncOf, tempDir, type SpecObject } from './project.js';
 
 export const CLI = join(ROOT, 'bin/syncspec.js');
 const COMPILED_MAIN = join(ROOT, 'dist/engine/cli/main.js');
@@ -50,36 +51,70 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   return spawnCli(args, options).done;
 }
 
-/** One value to set in a spec: the path of keys to it, and the value. */
-export type SpecEdit = [path: (string | number)[], value: unknown];
-
 /**
- * Copies a connector spec into `dir` with some values replaced; returns the copy's path. The
- * parent of every edited path must exist, so a renamed key in the shipped spec fails here
- * instead of silently adding an unused one.
+ * The sandbox CRM spec with every contacts page `pageSize` long, fast retries (a failing request
+ * gives up in milliseconds) and a pacer that never slows a test down. `deltaBufferSeconds: 0`
+ * lets a delta see a write made just before it starts.
  */
-export function copySpec(dir: string, spec: string, edits: SpecEdit[]): string {
-  const source = resolve(ROOT, spec);
-  const doc = parseDocument(readFileSync(source, 'utf8'));
-  for (const [path, value] of edits) {
-    if (path.length > 1 && !doc.hasIn(path.slice(0, -1))) throw new Error(`${spec} has no ${path.slice(0, -1).join('.')}`);
-    doc.setIn(path, doc.createNode(value));
-  }
-  const copy = join(dir, basename(source));
-  writeFileSync(copy, doc.toString());
-  return copy;
+export function sandboxSpec(options: { pageSize: number; maxChangesPerCommit?: number; deltaBufferSeconds?: number }): SpecObject {
+  return loadSpec('connectors/sandbox-crm.yaml', (spec) => {
+    const stripeList = (spec.definitions as { paginators: Record<string, { pageSize: { value: number } }> }).paginators.stripeList;
+    stripeList.pageSize.value = options.pageSize;
+    syncOf(spec, 'contactsDelta').paginate.pageSize = options.pageSize;
+    (spec.pacers as Record<string, { allowedRequests: number }>).sandbox.allowedRequests = 1000;
+    (spec.api as Record<string, unknown>).retry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 };
+    if (options.deltaBufferSeconds !== undefined) syncOf(spec, 'contactsDelta').cursor.bufferSeconds = options.deltaBufferSeconds;
+    if (options.maxChangesPerCommit !== undefined) {
+      for (const sync of ['contactsBackfill', 'contactsDelta']) syncOf(spec, sync).maxChangesPerCommit = options.maxChangesPerCommit;
+    }
+  });
 }
 
-/** The sandbox CRM spec with every contacts page `pageSize` long and a faster pacer and retries. */
-export function sandboxSpec(dir: string, options: { pageSize: number; maxChangesPerCommit?: number }): string {
-  const edits: SpecEdit[] = [
-    [['definitions', 'paginators', 'stripeList', 'pageSize', 'value'], options.pageSize],
-    [['syncs', 'contactsDelta', 'paginate', 'pageSize'], options.pageSize],
-    [['pacers', 'sandbox', 'allowedRequests'], 1000],
-    [['api', 'retry'], { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 }],
-  ];
-  if (options.maxChangesPerCommit !== undefined) {
-    for (const sync of ['contactsBackfill', 'contactsDelta']) edits.push([['syncs', sync, 'maxChangesPerCommit'], options.maxChangesPerCommit]);
+/**
+ * Calls `listener` as the sandbox logs each answered request — synchronously, in the same tick as
+ * the answer is written and before the sandbox can take another request — so a fault queued here
+ * hits exactly the next request, and a signal sent here reaches a child that holds this answer.
+ * Returns the function that stops listening.
+ */
+export function onRequest(sandbox: Sandbox, listener: (entry: RequestLogEntry, count: number) => void): () => void {
+  const stats = sandbox.source.stats;
+  const record = stats.record;
+  let count = 0;
+  stats.record = (entry) => {
+    record.call(stats, entry);
+    listener(entry, ++count);
+  };
+  return () => {
+    stats.record = record;
+  };
+}
+
+/** Opens a project's store in the test process (once the child has exited) for `read`. */
+export async function withProject<T>(configPath: string, env: NodeJS.ProcessEnv, read: (opened: OpenedProject) => Promise<T>): Promise<T> {
+  const opened = await openProject(configPath, { env });
+  try {
+    return await read(opened);
+  } finally {
+    await opened.close();
   }
-  return copySpec(dir, 'connectors/sandbox-crm.yaml', edits);
+}
+
+/** The cells of a table the CLI printed (columns are separated by two spaces or more). */
+export function tableRows(text: string): string[][] {
+  const lines = text.split('\n');
+  const end = lines.indexOf('');
+  return lines.slice(0, end < 0 ? lines.length : end).map((line) => line.trim().split(/\s{2,}/));
+}
+
+const scratchDirs: string[] = [];
+
+/** A temp folder for one test's project; `removeScratchDirs` (in afterAll) deletes them all. */
+export function scratchDir(prefix: string): string {
+  const dir = tempDir(prefix);
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
  * Integration-test scaffolding: a sandbox API on an ephemeral loopback port, a temp folder with a
  * config that loads real connector specs, and the opened project over a real SQLite file.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,8 +105,10 @@ export async function projectAt(url: string, connectors: Record<string, Connecto
       opened.push(project);
       return project;
     },
+    /** Closes every opened project and removes the folder with its database. */
     close: async () => {
       for (const project of opened) await project.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

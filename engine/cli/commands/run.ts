@@ -18,9 +18,11 @@ export function registerRun(program: Command): void {
     .action(async (config: string, options: { sync?: string[]; full?: boolean; json?: boolean }) => {
       const opened = await openOrReport(config);
       if (!opened) return;
-      const controller = new AbortController();
-      // First Ctrl-C: finish the page in flight, commit, stop. Second: exit at once.
-      const stop = () => (controller.signal.aborted ? process.exit(EXIT.syncFailed) : controller.abort());
+      const graceful = new AbortController();
+      const hard = new AbortController();
+      // First Ctrl-C: finish the page in flight, commit it, stop. Second: abort the request in
+      // flight too (nothing of that page commits). Either way the run is recorded as cancelled.
+      const stop = () => (graceful.signal.aborted ? hard.abort() : graceful.abort());
       process.on('SIGINT', stop).on('SIGTERM', stop);
       try {
         try {
@@ -29,7 +31,7 @@ export function registerRun(program: Command): void {
           if (error instanceof SyncError) return reportInvalid(error.message);
           throw error;
         }
-        const summaries = await runProject(opened, { syncs: options.sync, full: options.full, signal: controller.signal });
+        const summaries = await runProject(opened, { syncs: options.sync, full: options.full, signal: graceful.signal, abortSignal: hard.signal });
         process.stdout.write(`${options.json ? JSON.stringify(summaries, null, 2) : formatSummaries(summaries)}\n`);
         if (summaries.some((summary) => summary.status !== 'completed')) process.exitCode = EXIT.syncFailed;
       } finally {

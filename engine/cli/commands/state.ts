@@ -23,7 +23,9 @@ export function registerState(program: Command): void {
           process.stdout.write('no checkpoints: every selected sync starts from the beginning\n');
           return;
         }
-        const rows = checkpoints.map((c) => [c.sync, c.partition || '-', c.doneInCycle === null ? 'in progress' : 'idle', c.updatedAt, JSON.stringify(c.state) ?? '-']);
+        // 'done', not 'idle': a partition that finished while its sync's cycle is still open (other
+        // partitions pending) must not look as if nothing were left to do.
+        const rows = checkpoints.map((c) => [c.sync, c.partition || '-', c.doneInCycle === null ? 'in progress' : 'done', c.updatedAt, JSON.stringify(c.state) ?? '-']);
         process.stdout.write(`${table(['sync', 'partition', 'cycle', 'updated', 'state'], rows)}\n`);
       });
     });

@@ -5,7 +5,7 @@
  * the same file: writes take the write lock up front and wait for it (busy_timeout).
  */
 import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/types.js';
-import type { Checkpoint, CommitBatch, CommitResult, Cycle, RowsPage, RunRecord, RunStatus, Store } from '../store.js';
+import type { Checkpoint, CommitBatch, CommitResult, Cycle, RowsPage, RunOutcome, RunRecord, Store } from '../store.js';
 import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
@@ -132,7 +132,7 @@ export class SqliteStore implements Store {
     return this.runs.start(sync, now());
   }
 
-  async finishRun(runId: number, outcome: { status: RunStatus; error?: string | null; deleted?: number }): Promise<void> {
+  async finishRun(runId: number, outcome: RunOutcome): Promise<void> {
     this.runs.finishRun(runId, outcome, now());
   }
 

@@ -1,7 +1,7 @@
 /** Run history: one row per run with its counters, and the records that failed to map. */
 import type { Statement } from 'better-sqlite3';
 import type { FailedRecord } from '../../core/types.js';
-import type { RunRecord, RunStatus } from '../store.js';
+import type { RunOutcome, RunRecord, RunStatus } from '../store.js';
 import type { Connection } from './connection.js';
 
 interface RunRow {
@@ -65,7 +65,11 @@ export class Runs {
          retries = retries + ? WHERE id = ? RETURNING sync`,
     );
     this.insertFailure = db.prepare('INSERT INTO _run_failures (run_id, key, reason) VALUES (?, ?, ?)');
-    this.finish = db.prepare('UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ? WHERE id = ?');
+    // requests/retries: the run's own totals when given (they include requests of pages that never
+    // committed, and partition listings), else what the commits added up.
+    this.finish = db.prepare(
+      'UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ?, requests = COALESCE(?, requests), retries = COALESCE(?, retries) WHERE id = ?',
+    );
     this.byId = db.prepare('SELECT * FROM _runs WHERE id = ?');
     // A negative LIMIT means no limit in SQLite.
     this.listAll = db.prepare('SELECT * FROM _runs ORDER BY id DESC LIMIT ?');
@@ -93,13 +97,16 @@ export class Runs {
     }
   }
 
-  finishRun(runId: number, outcome: { status: RunStatus; error?: string | null; deleted?: number }, now: string): void {
+  finishRun(runId: number, outcome: RunOutcome, now: string): void {
     if (!finalStatuses.includes(outcome.status)) {
       throw new Error(`Run ${runId}: cannot finish with status "${outcome.status}"; use one of ${finalStatuses.join(', ')}`);
     }
     const deleted = outcome.deleted ?? 0;
     checkCount(deleted, `Run ${runId}: deleted`);
-    const { changes } = this.finish.run(outcome.status, now, outcome.error ?? null, deleted, runId);
+    for (const counter of ['requests', 'retries'] as const) {
+      if (outcome[counter] !== undefined) checkCount(outcome[counter], `Run ${runId}: ${counter}`);
+    }
+    const { changes } = this.finish.run(outcome.status, now, outcome.error ?? null, deleted, outcome.requests ?? null, outcome.retries ?? null, runId);
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 

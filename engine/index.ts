@@ -21,7 +21,7 @@ export { runCycle } from './runtime/loop.js';
 export { openStore } from './store/open.js';
 export { loadProject } from './config/load.js';
 export { openProject, runProject, selectSyncs, InvalidConfigError, type OpenedProject } from './project.js';
-export { SyncError } from './core/errors.js';
+export { SyncError, ResyncRequired } from './core/errors.js';
 
 /**
  * A managed database in the spec language's own terms (the `databases` entry of a spec), e.g.
@@ -40,6 +40,10 @@ export interface SyncInput<S> {
   /** `manual`, `5m`, `1h`, `1d` or a cron expression. Default manual. */
   schedule?: string;
   maxChangesPerCommit?: number;
+  /** Incremental syncs: run a full cycle (replace semantics) when the last is this old. Default: never. */
+  fullSyncEveryMs?: number | null;
+  /** Replace syncs paired with a delta: snapshot the delta's state when a cycle starts. */
+  anchor?: SyncDefinition['anchor'];
   partitions?: (ctx: { signal: AbortSignal; metrics: SyncMetrics }) => Promise<Partition[]>;
 }
 
@@ -55,6 +59,8 @@ export function defineSync<S>(input: SyncInput<S>): SyncDefinition<S> {
     schedule,
     maxChangesPerCommit: input.maxChangesPerCommit ?? 100,
     partitions: input.partitions,
+    fullSyncEveryMs: input.fullSyncEveryMs ?? null,
+    anchor: input.anchor,
     execute: input.execute,
   };
 }

@@ -18,6 +18,12 @@ export type PropertyValue =
 export interface UpsertChange {
   type: 'upsert';
   key: string;
+  /**
+   * The record's version (its modification time in epoch ms, or a number). A versioned change never
+   * overwrites a newer version of its row, nor resurrects a row deleted at a newer version —
+   * whatever order concurrent syncs deliver changes in. Unversioned changes always apply.
+   */
+  version?: number;
   properties: Record<string, PropertyValue>;
   /** An emoji or an image URL. */
   icon?: string | null;
@@ -27,6 +33,8 @@ export interface UpsertChange {
 export interface DeleteChange {
   type: 'delete';
   key: string;
+  /** The version the record was deleted at; see UpsertChange.version. */
+  version?: number;
 }
 
 export type Change = UpsertChange | DeleteChange;
@@ -59,6 +67,8 @@ export interface SyncMetrics {
 
 export interface ExecuteContext {
   partition: Partition;
+  /** A full cycle of an incremental sync (periodic, --full or a resync): replace semantics. */
+  full: boolean;
   /** The cycle's clock: one `now` per cycle, so every page of a cycle agrees on "now − buffer". */
   cycleStartedAt: Date;
   metrics: SyncMetrics;
@@ -114,6 +124,13 @@ export interface SyncDefinition<S = unknown> {
   maxChangesPerCommit: number;
   /** Partitions of one cycle; omitted = one partition with key ''. */
   partitions?: (ctx: { signal: AbortSignal; metrics: SyncMetrics }) => Promise<Partition[]>;
+  /** Incremental syncs: run a full cycle (replace semantics) when the last one is this old; null = never. */
+  fullSyncEveryMs?: number | null;
+  /**
+   * Replace syncs paired with a delta: when a new cycle starts, `snapshot` reads the delta's current
+   * position (its state); a delta with no state yet starts from it.
+   */
+  anchor?: { sync: string; snapshot(ctx: { signal: AbortSignal; metrics: SyncMetrics; now: Date }): Promise<unknown> };
   // Method syntax on purpose: the runtime holds syncs of many state types as SyncDefinition<unknown>
   // and hands each its own stored state back, so the parameter may be checked bivariantly.
   execute(state: S | undefined, ctx: ExecuteContext): Promise<ExecuteResult<S>>;

@@ -13,12 +13,18 @@ import { selectFirst } from '../extract/jsonpath.js';
 import { matchesCondition } from '../extract/conditions.js';
 import { compileRecordMapper } from '../mapping/record-mapper.js';
 import { SyncError } from '../core/errors.js';
+import { compileAnchor } from './anchor.js';
 import { cursorRules } from './cursor.js';
+import { compileDeleteStream } from './delete-stream.js';
 import { compileExecute, type SpecState } from './execute.js';
 import { parentPartitions, staticPartitions, type PartitionLister } from './partitions.js';
+import { isPagedByCursor, type PhaseRules } from './phase.js';
+import { listedDeletions, recordKey, recordsToChanges, type RecordRules } from './records.js';
+import { resyncingSender } from './resync.js';
 import { compileStream } from './stream.js';
 import { createConnectorHttp, type ConnectorHttp } from './http.js';
 import type { PacerRegistry } from './pacers.js';
+import { compileVersion } from './version.js';
 
 export interface CompiledConnector {
   name: string;
@@ -28,6 +34,7 @@ export interface CompiledConnector {
 }
 
 const DEFAULT_MAX_CHANGES = 100;
+const DEFAULT_FULL_SYNC = '7d';
 
 export function compileConnector(loaded: LoadedConnector, shared: { pacers: PacerRegistry }): CompiledConnector {
   const { spec, name: connector, vars, secrets } = loaded;
@@ -42,6 +49,7 @@ export function compileConnector(loaded: LoadedConnector, shared: { pacers: Pace
     const syncSpec = spec.syncs[syncName];
     const parent = syncSpec.partitions?.parent ? compile(syncSpec.partitions.parent.sync) : undefined;
     const result = compileSync(`${connector}.${syncName}`, syncSpec, {
+      connector, syncs: spec.syncs,
       database: databases.get(syncSpec.database)!, http, vars, secrets, parent,
       schedule: loaded.syncOverrides[syncName]?.schedule ?? syncSpec.schedule ?? 'manual',
     });
@@ -62,6 +70,9 @@ interface CompiledSync {
 }
 
 interface SyncDeps {
+  connector: string;
+  /** Every sync of the connector, for the delta an anchor names. */
+  syncs: Record<string, Sync>;
   database: ReturnType<typeof toDatabaseDefinition>;
   http: ConnectorHttp;
   vars: Record<string, unknown>;
@@ -73,31 +84,50 @@ interface SyncDeps {
 function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const paginate = spec.paginate as Paginator | undefined;
   const sender = deps.http.senderFor(spec.pacer);
-  const stream = compileStream({ request: spec.request, records: spec.records, paginate }, sender, deps.http.baseUrl);
+  const streamSpec = { request: spec.request, records: spec.records, paginate };
+  const stream = compileStream(streamSpec, sender, deps.http.baseUrl);
   const mapper = compileRecordMapper({ database: deps.database, map: spec.map, primaryKey: spec.primaryKey, icon: spec.icon, content: spec.content });
   const mode = spec.mode ?? 'replace';
   const schedule = parseSchedule(deps.schedule);
   if (!schedule.ok) throw new SyncError('bad-schedule', `${name}: ${schedule.message}`);
-  if (spec.deletes?.stream) {
-    throw new SyncError('unsupported', `${name}: deletes.stream (flip-flop delete streams) is not supported by this version of the engine`);
-  }
   const incremental = mode === 'incremental' && spec.cursor
-    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), keyset: paginate?.type === 'keyset' }
+    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: isPagedByCursor(paginate) }
     : undefined;
+  const maxChanges = spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES;
+  // The sync's own walks resync (its records and its delete stream); a child listing its records as partitions does not.
+  const walkSender = spec.resync ? resyncingSender(sender, spec.resync) : sender;
+  const records: RecordRules = {
+    filter: spec.filter, object: spec.object, deleteWhen: spec.deletes?.when, mapper,
+    version: compileVersion({ path: spec.version, cursor: incremental && { field: incremental.spec.field, rules: incremental.rules } }),
+  };
+  const idsPath = spec.deletes?.ids;
+  const delta: PhaseRules = {
+    stream: spec.resync ? compileStream(streamSpec, walkSender, deps.http.baseUrl) : stream,
+    incremental, maxChanges, vars: deps.vars, secrets: deps.secrets,
+    toChanges: (page, ctx) => recordsToChanges(page, records, ctx),
+    listed: idsPath ? (body) => listedDeletions(body, idsPath) : undefined,
+    keyOf: (record, ctx) => recordKey(records, record, ctx),
+  };
+  const deleteStream = spec.deletes?.stream;
   const execute = compileExecute({
-    name, mode, stream, incremental,
-    records: { filter: spec.filter, object: spec.object, deleteWhen: spec.deletes?.when, mapper },
-    deleteIds: spec.deletes?.ids,
-    maxChanges: spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES,
-    vars: deps.vars, secrets: deps.secrets,
+    delta,
+    deletes: deleteStream && compileDeleteStream(deleteStream, {
+      sender: walkSender, baseUrl: deps.http.baseUrl, maxChanges, vars: deps.vars, secrets: deps.secrets,
+    }),
   });
   const mapCtx = (partition: Partition) => ({ vars: deps.vars, partition: partition.value });
   const definition: SyncDefinition<SpecState> = {
     name, database: deps.database, mode, schedule: schedule.schedule,
-    maxChangesPerCommit: spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES,
+    maxChangesPerCommit: maxChanges,
     partitions: compilePartitions(name, spec, deps),
     execute,
   };
+  if (mode === 'incremental') definition.fullSyncEveryMs = fullSyncEveryMs(name, spec.fullSync);
+  if (spec.anchor) {
+    definition.anchor = compileAnchor(name, spec.anchor, deps.syncs[spec.anchor.delta], {
+      connector: deps.connector, http: deps.http, vars: deps.vars, secrets: deps.secrets,
+    });
+  }
   const listing = {
     name, stream,
     partitions: definition.partitions,
@@ -112,6 +142,17 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     key: (record: unknown) => mapper.key(record, mapCtx({ key: '', value: undefined })),
   };
   return { definition, listing };
+}
+
+/** `fullSync`: an interval (7d, 24h, 30m, 45s) in ms, or null for `off`. Default 7 days. */
+function fullSyncEveryMs(name: string, fullSync: string | undefined): number | null {
+  const text = fullSync ?? DEFAULT_FULL_SYNC;
+  if (text === 'off') return null;
+  const parsed = parseSchedule(text);
+  if (!parsed.ok || parsed.schedule.kind !== 'interval') {
+    throw new SyncError('bad-full-sync', `${name}: fullSync must be an interval such as 7d, 24h, 30m or 45s, or off; got '${text}'`);
+  }
+  return parsed.schedule.ms;
 }
 
 function compilePartitions(name: string, spec: Sync, deps: SyncDeps): PartitionLister | undefined {

@@ -1,7 +1,8 @@
 /**
  * The incremental cursor: reading it from records, comparing, capping at now − buffer, and
  * rendering it the way the API writes it. Timestamps are kept canonical (ISO-8601 UTC) in state,
- * whatever the API's format, so comparisons and caps never depend on string order.
+ * whatever the API's format, so comparisons and caps never depend on string order. String cursors
+ * (event ids, ULIDs) are ordered by code units, the way APIs compare them; opaque ones not at all.
  */
 import type { Cursor as CursorSpec } from '../spec/types.generated.js';
 import { SyncError } from '../core/errors.js';
@@ -21,6 +22,8 @@ export interface CursorRules {
   bufferMs: number;
   descending: boolean;
   initial: CursorPosition | undefined;
+  /** Event feeds (number/string cursors): the record's time; records younger than now − buffer wait. */
+  timeField: string | undefined;
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
@@ -33,6 +36,7 @@ export function cursorRules(spec: CursorSpec): CursorRules {
     bufferMs: Math.round((spec.bufferSeconds ?? 10) * 1000),
     descending: spec.order === 'descending',
     initial: undefined,
+    timeField: spec.timeField,
   };
   if (spec.initial !== undefined) rules.initial = { value: canonicalValue(spec.initial, rules, 'cursor.initial'), id: null };
   else if (type === 'timestamp') rules.initial = { value: EPOCH, id: null };
@@ -44,19 +48,26 @@ export function cursorRules(spec: CursorSpec): CursorRules {
 export function canonicalValue(raw: unknown, rules: Pick<CursorRules, 'type' | 'format'>, where: string): string | number {
   if (rules.type === 'opaque') {
     if (typeof raw === 'string' || typeof raw === 'number') return raw;
-    throw new SyncError('bad-cursor', `${where}: expected an opaque cursor (string), got ${describe(raw)}`);
+    throw new SyncError('bad-cursor', `${where}: expected an opaque cursor (string), got ${describeRaw(raw)}`);
+  }
+  if (rules.type === 'string') {
+    if (typeof raw === 'string' && raw !== '') return raw;
+    // Numbers are not taken as text: '10' < '9' would move the cursor backwards.
+    const hint = typeof raw === 'number' ? ' (numeric ids need type: number)' : '';
+    throw new SyncError('bad-cursor', `${where}: expected a string cursor, got ${describeRaw(raw)}${hint}`);
   }
   if (rules.type === 'number') {
     const number = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof number === 'number' && Number.isFinite(number)) return number;
-    throw new SyncError('bad-cursor', `${where}: expected a number cursor, got ${describe(raw)}`);
+    throw new SyncError('bad-cursor', `${where}: expected a number cursor, got ${describeRaw(raw)}`);
   }
   const ms = timestampMs(raw, rules.format);
-  if (ms === undefined) throw new SyncError('bad-cursor', `${where}: expected a timestamp (format ${rules.format}), got ${describe(raw)}`);
+  if (ms === undefined) throw new SyncError('bad-cursor', `${where}: expected a timestamp (format ${rules.format}), got ${describeRaw(raw)}`);
   return new Date(ms).toISOString();
 }
 
-function timestampMs(raw: unknown, format: CursorFormat): number | undefined {
+/** Epoch ms of a raw timestamp as the cursor's format reads it; undefined when it is not one. */
+export function timestampMs(raw: unknown, format: CursorFormat): number | undefined {
   if (typeof raw === 'number' || (typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw))) {
     const number = Number(raw);
     if (format === 'epochSeconds') return number * 1000;
@@ -74,6 +85,7 @@ function timestampMs(raw: unknown, format: CursorFormat): number | undefined {
 export function compareValues(a: string | number, b: string | number, type: CursorType): number {
   if (type === 'timestamp') return Date.parse(String(a)) - Date.parse(String(b));
   if (type === 'number') return Number(a) - Number(b);
+  if (type === 'string') return a < b ? -1 : a > b ? 1 : 0;
   return 0;
 }
 
@@ -104,7 +116,8 @@ export function renderValue(value: string | number, rules: Pick<CursorRules, 'ty
   }
 }
 
-function describe(value: unknown): string {
+/** A raw value for a message: short JSON, or "nothing (field missing)". */
+export function describeRaw(value: unknown): string {
   if (value === undefined) return 'nothing (field missing)';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -1,186 +1,103 @@
 /**
  * A spec sync compiled into the execute(state) → { changes, hasMore, nextState } contract.
  *
- * State (plain JSON, stored verbatim in checkpoints):
- * - `page`: where the cycle is — the paginator position of the next page and how many of its
- *   records are already committed (a page larger than maxChangesPerCommit is split).
- * - `cursor` (incremental): the lower bound the requests use; it moves only at the end of a cycle,
- *   except with keyset pagination where the position after each page *is* the cursor.
- * - `high` (incremental): the highest record position seen so far in this cycle. Taking the
- *   maximum over every record (not the last one) makes newest-first feeds safe.
+ * Most syncs walk one stream (phase.ts), and their state is that stream's:
+ *   { cursor?, high?, page? }
+ *
+ * A sync with a delete stream (`deletes.stream`) runs flip-flop: a cycle of the delta, walked until
+ * it is caught up, then a cycle of the delete stream, walked until it is caught up, then the delta
+ * again. Each stream keeps its own cursor; the state names the phase the next cycle runs:
+ *   { phase: 'delta' | 'deletes', cursor?, high?, page?, deletes?: { cursor?, high?, page? } }
+ * The top-level cursor/high/page are the delta's, as in a sync without a delete stream; `deletes`
+ * holds the delete stream's. A state without `phase` (saved before the sync had a delete stream)
+ * is a delta phase.
+ *
+ * A full cycle (ctx.full: periodic, --full, or a resync) starts without state, runs the delta alone
+ * (the cycle's sweep removes what was deleted before it) and hands over to the delete stream, which
+ * catches up on what was deleted while the cycle ran.
  */
-import type { Change, ExecuteContext, ExecuteResult, FailedRecord, SyncMode } from '../core/types.js';
-import type { Cursor as CursorSpec } from '../spec/types.generated.js';
-import { selectFirst } from '../extract/jsonpath.js';
-import type { TemplateContext } from '../template/render.js';
-import {
-  canonicalValue, comparePositions, compareValues, renderValue, upperBound,
-  type CursorPosition, type CursorRules,
-} from './cursor.js';
-import { listedDeletions, recordsToChanges, type RecordRules } from './records.js';
-import type { MapContext } from '../mapping/record-mapper.js';
-import type { FetchedPage, Stream } from './stream.js';
+import type { ExecuteContext, ExecuteResult } from '../core/types.js';
+import { upperBound } from './cursor.js';
+import { compilePhase, type PhaseResult, type PhaseRules, type PhaseState } from './phase.js';
 
-export interface SpecState {
-  page?: { position: unknown; skip: number };
-  cursor?: CursorPosition;
-  high?: CursorPosition;
-}
+export type PhaseName = 'delta' | 'deletes';
 
-export interface IncrementalRules {
-  spec: CursorSpec;
-  rules: CursorRules;
-  /** Keyset pagination: the page position is the cursor. */
-  keyset: boolean;
+export interface SpecState extends PhaseState {
+  /** Flip-flop syncs: the stream this (or the next) cycle walks. */
+  phase?: PhaseName;
+  /** Flip-flop syncs: where the delete stream stands. */
+  deletes?: PhaseState;
 }
 
 export interface SpecSyncParts {
-  name: string;
-  mode: SyncMode;
-  stream: Stream;
-  records: RecordRules;
-  deleteIds?: string;
-  incremental?: IncrementalRules;
-  maxChanges: number;
-  vars: Record<string, unknown>;
-  secrets: Record<string, string>;
+  /** The sync's own request and records. */
+  delta: PhaseRules;
+  /** The delete stream, run flip-flop with the delta. */
+  deletes?: PhaseRules;
 }
 
 export function compileExecute(parts: SpecSyncParts) {
-  // The last fetched page, so a page split over several commits is fetched once.
-  let cached: { key: string; page: FetchedPage } | undefined;
-
-  return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
-    const inc = parts.incremental;
-    const cursor = state?.cursor ?? inc?.rules.initial;
-    const page = state?.page ?? { position: parts.stream.firstPosition(), skip: 0 };
-    const until = inc ? upperBound(ctx.cycleStartedAt, inc.rules) : undefined;
-    const templateCursor = keysetCursor(parts, page.position) ?? (inc ? cursor : undefined);
-
-    const templateCtx: TemplateContext = {
-      vars: parts.vars, secrets: parts.secrets, partition: ctx.partition.value,
-      now: ctx.cycleStartedAt.toISOString(),
-      until: until ? String(until.value) : undefined,
-      cursor: templateCursor && { value: inc ? renderValue(templateCursor.value, inc.rules) : templateCursor.value, id: templateCursor.id },
+  const delta = compilePhase(parts.delta);
+  if (!parts.deletes) {
+    return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
+      const result = await delta(state, ctx);
+      return toResult(result, result.state);
     };
-    const cacheKey = JSON.stringify([ctx.partition.key, page.position, templateCursor ?? null]);
-    const fetched = cached?.key === cacheKey ? cached.page : await parts.stream.fetch(page.position, templateCtx, ctx);
-    cached = { key: cacheKey, page: fetched };
-
-    const slice = fetched.records.slice(page.skip, page.skip + parts.maxChanges);
-    const mapCtx = { vars: parts.vars, partition: ctx.partition.value };
-    const placement = inc && inc.spec.type !== 'opaque'
-      ? placeRecords(slice, inc, state?.high, (record) => safeKey(parts.records, record, mapCtx))
-      : { placed: slice, rejected: [], high: undefined };
-    const { changes, failed } = recordsToChanges(placement.placed, parts.records, mapCtx);
-    failed.push(...placement.rejected);
-    if (page.skip === 0) changes.push(...listedDeletions(fetched.response.body, parts.deleteIds));
-    const high = placement.high;
-
-    const consumed = page.skip + slice.length;
-    if (consumed < fetched.records.length) {
-      return more(changes, failed, { cursor, high, page: { position: page.position, skip: consumed } });
+  }
+  const deleteRules = parts.deletes;
+  const deletes = compilePhase(deleteRules);
+  return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
+    if (state?.phase === 'deletes' && !ctx.full) {
+      const result = await deletes(state.deletes, ctx);
+      return toResult(result, flipFlopState(result.done ? 'delta' : 'deletes', { cursor: state.cursor }, result.state));
     }
-    cached = undefined;
-    return afterPage(parts, { changes, failed, fetched, cursor, high, until });
+    const result = await delta(deltaOf(state), ctx);
+    const deletesState = ctx.full && result.done ? deletesAfterFullCycle(deleteRules, state?.deletes, ctx) : state?.deletes;
+    return toResult(result, flipFlopState(result.done ? 'deletes' : 'delta', result.state, deletesState));
   };
 }
 
-interface PageOutcome {
-  changes: Change[];
-  failed: FailedRecord[];
-  fetched: FetchedPage;
-  cursor: CursorPosition | undefined;
-  high: CursorPosition | undefined;
-  until: CursorPosition | undefined;
-}
-
-function afterPage(parts: SpecSyncParts, outcome: PageOutcome): ExecuteResult<SpecState> {
-  const { changes, failed, fetched, cursor, high, until } = outcome;
-  const inc = parts.incremental;
-  if (inc?.keyset) return afterKeysetPage(parts, outcome);
-  if (!fetched.next.done) return more(changes, failed, { cursor, high, page: { position: fetched.next.position, skip: 0 } });
-  if (!inc) return { changes, failed, hasMore: false, nextState: undefined };
-  if (inc.spec.type === 'opaque') {
-    const token = selectFirst(inc.spec.field, fetched.response.body);
-    const next = token === undefined || token === null ? cursor : { value: canonicalValue(token, inc.rules, inc.spec.field), id: null };
-    return { changes, failed, hasMore: false, nextState: next ? { cursor: next } : undefined };
-  }
-  return { changes, failed, hasMore: false, nextState: { cursor: finalCursor(cursor, high, until, inc.rules) } };
+/** The state a delta starts from at `cursor` (an anchor snapshot), in the shape its execute reads. */
+export function deltaStartState(cursor: PhaseState['cursor'], flipFlop?: { deletesCursor: PhaseState['cursor'] }): SpecState {
+  if (!flipFlop) return cursor ? { cursor } : {};
+  return flipFlopState('delta', cursor ? { cursor } : undefined, flipFlop.deletesCursor ? { cursor: flipFlop.deletesCursor } : undefined);
 }
 
 /**
- * Keyset: persist the position after every page; end the cycle at the buffer boundary. A last
- * page with no records moves the cursor up to now − buffer, as finalCursor does: everything
- * older is visible by then, and a cursor left at the last record would lag ever further behind.
+ * After a full cycle, deletions older than its start are gone with its sweep: a timestamp delete
+ * stream need not read them again, and continues from the cycle's now − buffer. Other cursors
+ * cannot be placed at a time, so their stream reads from where it stood (or its start).
  */
-function afterKeysetPage(parts: SpecSyncParts, outcome: PageOutcome): ExecuteResult<SpecState> {
-  const { changes, failed, fetched, cursor, until } = outcome;
-  const rules = parts.incremental!.rules;
-  const reached = fetched.next.done ? undefined : keysetCursor(parts, fetched.next.position);
-  let position = reached ?? outcome.high ?? finalCursor(cursor, undefined, until, rules);
-  let capped = false;
-  if (position && until && compareValues(position.value, until.value, rules.type) > 0) {
-    // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
-    position = until;
-    capped = true;
-  }
-  if (fetched.next.done || capped) return { changes, failed, hasMore: false, nextState: position ? { cursor: position } : undefined };
-  return more(changes, failed, { cursor: position, page: { position: fetched.next.position, skip: 0 } });
+function deletesAfterFullCycle(rules: PhaseRules, previous: PhaseState | undefined, ctx: ExecuteContext): PhaseState | undefined {
+  const cursorRules = rules.incremental?.rules;
+  const until = cursorRules ? upperBound(ctx.cycleStartedAt, cursorRules) : undefined;
+  return until ? { cursor: until } : previous && { cursor: previous.cursor };
 }
 
-/**
- * The cursor at a keyset position, its value canonical like every cursor value: compared and
- * rendered raw, a zone-less `sql` timestamp would be read in the machine's time zone.
- */
-function keysetCursor(parts: SpecSyncParts, position: unknown): CursorPosition | undefined {
-  const reached = parts.stream.templateCursor(position);
-  const inc = parts.incremental;
-  if (!reached || !inc) return reached;
-  return { value: canonicalValue(reached.value, inc.rules, 'keyset position'), id: reached.id };
+/** The delta's part of a flip-flop state: everything but the phase and the delete stream's. */
+function deltaOf(state: SpecState | undefined): PhaseState | undefined {
+  if (!state) return undefined;
+  const { phase: _phase, deletes: _deletes, ...delta } = state;
+  return delta;
 }
 
-/** min(high-water, now − buffer); now − buffer after a cycle with no records; never backwards. */
-function finalCursor(cursor: CursorPosition | undefined, high: CursorPosition | undefined, until: CursorPosition | undefined, rules: CursorRules): CursorPosition | undefined {
-  let next = high ?? until ?? cursor;
-  if (next && until && compareValues(next.value, until.value, rules.type) > 0) next = until;
-  if (cursor && next && comparePositions(next, cursor, rules.type) < 0) next = cursor;
-  return next;
+/** Keys in reading order, for `state show`; absent parts are left out rather than shown empty. */
+function flipFlopState(phase: PhaseName, delta: PhaseState | undefined, deletes: PhaseState | undefined): SpecState {
+  const state: SpecState = { phase, ...definedOf(delta) };
+  const deletesState = definedOf(deletes);
+  if (Object.keys(deletesState).length > 0) state.deletes = deletesState;
+  return state;
 }
 
-/**
- * Places each record on the cursor and returns the highest (value, id). A record whose cursor
- * field is unreadable cannot be placed, so it is reported as failed instead of being written
- * while the cursor silently skips past it.
- */
-function placeRecords(records: unknown[], inc: IncrementalRules, previous: CursorPosition | undefined, keyOf: (record: unknown) => string | null) {
-  let high = previous;
-  const placed: unknown[] = [];
-  const rejected: FailedRecord[] = [];
-  for (const record of records) {
-    try {
-      const id = inc.spec.tieBreaker ? selectFirst(inc.spec.tieBreaker, record) : undefined;
-      const position: CursorPosition = {
-        value: canonicalValue(selectFirst(inc.spec.field, record), inc.rules, `cursor field ${inc.spec.field}`),
-        id: id === undefined || id === null ? null : String(id),
-      };
-      if (!high || comparePositions(position, high, inc.rules.type) > 0) high = position;
-      placed.push(record);
-    } catch (error) {
-      rejected.push({ key: keyOf(record), reason: (error as Error).message });
-    }
-  }
-  return { placed, rejected, high };
+/** The parts that are set: the runtime compares states in memory, where `{ high: undefined }` ≠ `{}`. */
+function definedOf(state: PhaseState | undefined): PhaseState {
+  const out: PhaseState = {};
+  if (state?.cursor !== undefined) out.cursor = state.cursor;
+  if (state?.high !== undefined) out.high = state.high;
+  if (state?.page !== undefined) out.page = state.page;
+  return out;
 }
 
-function safeKey(rules: RecordRules, record: unknown, ctx: MapContext): string | null {
-  try {
-    return rules.mapper.key(rules.object ? selectFirst(rules.object, record) : record, ctx);
-  } catch {
-    return null;
-  }
-}
-
-function more(changes: Change[], failed: FailedRecord[], nextState: SpecState): ExecuteResult<SpecState> {
-  return { changes, failed, hasMore: true, nextState };
+function toResult(result: PhaseResult, nextState: SpecState | undefined): ExecuteResult<SpecState> {
+  return { changes: result.changes, failed: result.failed, hasMore: !result.done, nextState };
 }

@@ -1,19 +1,22 @@
 /**
  * Turns the records of a page into changes: filter, pick the mapped object, recognise delete
- * markers, map properties. A record that fails to map is reported with its key and reason and
- * the rest of the page proceeds.
+ * markers, map properties, read the version. A record that fails to map, or whose version cannot
+ * be read, is reported with its key and reason and the rest of the page proceeds.
  */
 import type { Change, FailedRecord } from '../core/types.js';
 import type { Condition } from '../spec/types.generated.js';
 import { matchesCondition } from '../extract/conditions.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import type { MapContext, RecordMapper } from '../mapping/record-mapper.js';
+import type { VersionReader } from './version.js';
 
 export interface RecordRules {
   filter?: Condition;
   object?: string;
   deleteWhen?: Condition;
   mapper: RecordMapper;
+  /** Read from the raw record (the event, when `object` picks the object out of it). */
+  version?: VersionReader;
 }
 
 export interface PageChanges {
@@ -30,7 +33,7 @@ export function recordsToChanges(records: unknown[], rules: RecordRules, ctx: Ma
     if (rules.deleteWhen && matchesCondition(rules.deleteWhen, record)) {
       const key = rules.mapper.key(object, ctx);
       if (key === null) failed.push({ key: null, reason: 'delete marker without a primary key' });
-      else changes.push({ type: 'delete', key });
+      else versioned({ type: 'delete', key }, record, rules.version, changes, failed);
       continue;
     }
     if (object === undefined || object === null || typeof object !== 'object') {
@@ -38,10 +41,23 @@ export function recordsToChanges(records: unknown[], rules: RecordRules, ctx: Ma
       continue;
     }
     const outcome = rules.mapper.map(object, ctx);
-    if (outcome.ok) changes.push(outcome.change);
+    if (outcome.ok) versioned(outcome.change, record, rules.version, changes, failed);
     else failed.push(outcome.failure);
   }
   return { changes, failed };
+}
+
+/** Adds the change with its version; a change whose version cannot be read is a failed record. */
+export function versioned(change: Change, record: unknown, version: VersionReader | undefined, changes: Change[], failed: FailedRecord[]): void {
+  if (!version) {
+    changes.push(change);
+    return;
+  }
+  try {
+    changes.push({ ...change, version: version(record) });
+  } catch (error) {
+    failed.push({ key: change.key, reason: (error as Error).message });
+  }
 }
 
 /** Deleted ids listed beside the records (`deletes.ids`): `{ deleted_ids: [...] }`. */
@@ -53,4 +69,13 @@ export function listedDeletions(body: unknown, idsPath: string | undefined): Cha
   return list
     .filter((id): id is string | number => (typeof id === 'string' && id !== '') || typeof id === 'number')
     .map((id) => ({ type: 'delete' as const, key: String(id) }));
+}
+
+/** A raw record's key for a failure report, by the sync's own rules; null when it has none. */
+export function recordKey(rules: RecordRules, record: unknown, ctx: MapContext): string | null {
+  try {
+    return rules.mapper.key(rules.object ? selectFirst(rules.object, record) : record, ctx);
+  } catch {
+    return null;
+  }
 }

@@ -38,8 +38,8 @@ export interface FetchedPage {
 export interface Stream {
   pageSize: number | undefined;
   firstPosition(): unknown;
-  /** For keyset pagination: the cursor the request templates see at a position. */
-  templateCursor(position: unknown): CursorPosition | undefined;
+  /** For keyset and requery pagination: the cursor the request templates see at a position. */
+  templateCursor(position: unknown): (CursorPosition & { tie?: boolean }) | undefined;
   fetch(position: unknown, ctx: TemplateContext, io: FetchIo): Promise<FetchedPage>;
 }
 
@@ -52,7 +52,9 @@ export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: strin
     firstPosition: () => paginator.first(),
     templateCursor: (position) => {
       const cursor = paginator.templateCursor(position);
-      return cursor ? { value: cursor.value as string | number, id: cursor.id } : undefined;
+      if (!cursor) return undefined;
+      const at = { value: cursor.value as string | number, id: cursor.id };
+      return cursor.tie === undefined ? at : { ...at, tie: cursor.tie };
     },
     async fetch(position, ctx, io) {
       const request = paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position);

@@ -14,7 +14,7 @@ import { PaginationError } from './errors.js';
 import { placeValue, toPageSize } from './param.js';
 import { paginators } from './registry.js';
 import { compileStop, type StopReason } from './stop.js';
-import type { Page, PaginatorStyle } from './style.js';
+import type { Page, PaginatorStyle, TemplateCursor } from './style.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -45,8 +45,8 @@ export interface CompiledPaginator {
   /** The request for a page: the page size parameter when the spec names one, and the position put in place. */
   apply(request: HttpRequest, position: unknown): HttpRequest;
   next(page: PageResult): NextPage;
-  /** What {{cursor}} is for this position (keyset pagination), or undefined to keep the sync's own cursor. */
-  templateCursor(position: unknown): { value: unknown; id: string | null } | undefined;
+  /** What {{cursor}} is for this position (keyset, requery), or undefined to keep the sync's own cursor. */
+  templateCursor(position: unknown): TemplateCursor | undefined;
 }
 
 export interface PaginatorOptions {
@@ -65,6 +65,7 @@ export function compilePaginator(
   const where = options.where ?? 'paginate';
   // The registry pairs each type with its style; the cast only forgets which pair this is.
   const style = paginators[resolved.type] as PaginatorStyle<Paginator, JsonValue>;
+  style.check?.(resolved, where);
   const pageSize = 'pageSize' in resolved ? toPageSize(resolved.pageSize) : undefined;
   const stopSpec = ('stop' in resolved ? resolved.stop : undefined) ?? style.defaultStop;
   const pastTotal = style.pastTotal;
@@ -118,7 +119,7 @@ export function compilePaginator(
             "the API's pagination is not advancing",
         );
       }
-      const digest = result.records.length > 0 ? digestOf(result.records) : undefined;
+      const digest = result.records.length > 0 && !style.rereadsRecords ? digestOf(result.records) : undefined;
       if (digest !== undefined && digest === toPosition(result.position, where).previousPage) {
         throw new PaginationError(
           `${page.request}: this page has the same records as the page before it; the API's pagination is not ` +

@@ -7,10 +7,11 @@ import { none } from './none.js';
 import { offset } from './offset.js';
 import { pageNumber } from './pageNumber.js';
 import { relay } from './relay.js';
+import { requery } from './requery.js';
 import type { PaginatorStyle } from './style.js';
 import { token } from './token.js';
 
-export const paginators = { none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay } satisfies {
+export const paginators = { none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay, requery } satisfies {
   // `any`: each style picks its own position type; paginate.ts only moves positions around as JSON.
   [T in Paginator['type']]: PaginatorStyle<Extract<Paginator, { type: T }>, any>;
 };

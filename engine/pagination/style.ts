@@ -22,6 +22,13 @@ export interface PaginatorStyle<S, P> {
   defaultStop: Stop;
   /** How messages name a position: "page token", "page URL"… */
   noun: string;
+  /**
+   * The style reads some records twice on purpose (requery pages through a tied value from its start),
+   * so "this page repeats the page before it" is no sign of a stuck API; the position guard still holds.
+   */
+  rereadsRecords?: boolean;
+  /** Configuration errors the schema cannot express (a key another key requires); `where` is e.g. `paginate`. */
+  check?(spec: S, where: string): void;
   firstPosition(spec: S): P | undefined;
   /** Puts the position into the request: a token into query/header/body, a next URL in place of the URL. */
   applyPosition(spec: S, request: HttpRequest, position: P | undefined, baseUrl: string): HttpRequest;
@@ -34,6 +41,13 @@ export interface PaginatorStyle<S, P> {
   fetchedAt?(spec: S, page: Page<P>): P | undefined;
   /** For `stop.total`: whether `next` lies past the total the response announced. Styles without it reject `total`. */
   pastTotal?(spec: S, total: number, next: P): boolean;
-  /** Keyset pagination re-renders the request templates with this as {{cursor}}. */
-  templateCursor?(position: P | undefined): { value: unknown; id: string | null } | undefined;
+  /** Keyset and requery pagination re-render the request templates with this as {{cursor}}. */
+  templateCursor?(position: P | undefined): TemplateCursor | undefined;
+}
+
+/** {{cursor}} at a position: `tie` is set by requery only (true while paging through one tied value). */
+export interface TemplateCursor {
+  value: unknown;
+  id: string | null;
+  tie?: boolean;
 }

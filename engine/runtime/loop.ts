@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
 import type { Cycle, Store } from '../store/store.js';
-import { SyncError, describeError } from '../core/errors.js';
+import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 
 export interface CycleOptions {
   store: Store;
@@ -34,10 +34,16 @@ export interface CycleSummary {
   sync: string;
   runId: number;
   status: 'completed' | 'failed' | 'cancelled';
+  /** The cycle had replace semantics: a replace sync, or a full cycle of an incremental one. */
+  full: boolean;
+  /** An expired delta position made this run abandon its cycle and resync in full. */
+  resynced: boolean;
   upserted: number;
   deleted: number;
   swept: number;
   failed: number;
+  /** Versioned changes skipped because the row already held a newer version. */
+  stale: number;
   requests: number;
   retries: number;
   durationMs: number;
@@ -55,21 +61,31 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
   const abortSignal = options.abortSignal ?? new AbortController().signal;
   const started = Date.now();
   const metrics: SyncMetrics = { requests: 0, retries: 0 };
-  const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0 };
+  const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0 };
   const failures: FailedRecord[] = [];
+  let full = false;
+  let resynced = false;
   const runId = await store.startRun(sync.name);
   const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
-    sync: sync.name, runId, status, ...totals, requests: metrics.requests, retries: metrics.retries,
+    sync: sync.name, runId, status, full, resynced, ...totals, requests: metrics.requests, retries: metrics.retries,
     durationMs: Date.now() - started, error, failures,
   });
+  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId };
 
   try {
     await store.ensureDatabase(sync.database);
-    const cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full });
-    const partitions = sync.partitions ? await sync.partitions({ signal: abortSignal, metrics }) : [{ key: '', value: undefined }];
-    assertUniquePartitions(sync.name, partitions);
-    for (const partition of partitions) {
-      await runPartition(sync, partition, cycle, { ...options, signal, abortSignal, metrics, totals, failures, runId });
+    let cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full, full: options.full || (await fullSyncDue(sync, store)) });
+    full = cycle.full;
+    if (sync.anchor && !cycle.resumed) await anchorDelta(sync.anchor, run);
+    let partitions: Partition[];
+    try {
+      partitions = await runPartitions(sync, cycle, run);
+    } catch (error) {
+      if (!(error instanceof ResyncRequired) || cycle.full) throw error;
+      // The delta's position expired: abandon this cycle (no sweep) and resync in full at once.
+      cycle = await store.openCycle(sync.name, sync.mode, { fresh: true, full: true });
+      full = resynced = true;
+      partitions = await runPartitions(sync, cycle, run);
     }
     totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key));
     totals.deleted += totals.swept;
@@ -84,26 +100,60 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
   }
 }
 
-interface PartitionRun extends CycleOptions {
+/** Incremental fidelity is never perfect: a full cycle runs when the last one is old enough. */
+async function fullSyncDue(sync: SyncDefinition, store: Store): Promise<boolean> {
+  if (sync.mode !== 'incremental' || !sync.fullSyncEveryMs) return false;
+  const last = await store.lastFullCycleAt(sync.name);
+  return last !== undefined && Date.now() - Date.parse(last) >= sync.fullSyncEveryMs;
+}
+
+/**
+ * Event anchor: before a backfill reads anything, snapshot where its delta stands now. A delta
+ * that has no position yet starts there, so what changes during a long backfill is not lost.
+ */
+async function anchorDelta(anchor: NonNullable<SyncDefinition['anchor']>, run: CycleRun): Promise<void> {
+  if ((await run.store.listCheckpoints(anchor.sync)).length > 0) return;
+  const snapshot = await anchor.snapshot({ signal: run.abortSignal, metrics: run.metrics, now: new Date() });
+  await run.store.setAnchor(anchor.sync, snapshot);
+}
+
+interface CycleRun extends CycleOptions {
   signal: AbortSignal;
   abortSignal: AbortSignal;
   metrics: SyncMetrics;
-  totals: { upserted: number; deleted: number; failed: number };
+  totals: { upserted: number; deleted: number; failed: number; stale: number };
   failures: FailedRecord[];
   runId: number;
 }
 
-async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: PartitionRun): Promise<void> {
+/** Every partition of the cycle, each from its own checkpoint; returns the partitions it ran. */
+async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun): Promise<Partition[]> {
+  const partitions = sync.partitions ? await sync.partitions({ signal: run.abortSignal, metrics: run.metrics }) : [{ key: '', value: undefined }];
+  assertUniquePartitions(sync.name, partitions);
+  for (const partition of partitions) await runPartition(sync, partition, cycle, run);
+  return partitions;
+}
+
+/** Where a partition starts: its checkpoint, or for a delta without one, its anchor. */
+async function startingState(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun): Promise<{ done: boolean; state: unknown }> {
   const checkpoint = await run.store.getCheckpoint(sync.name, partition.key);
-  if (checkpoint?.doneInCycle === cycle.id) return;
+  if (checkpoint?.doneInCycle === cycle.id) return { done: true, state: undefined };
   // Replace-mode state is pagination within one cycle; incremental state (the cursor) outlives cycles.
-  let state = checkpoint && (sync.mode === 'incremental' || checkpoint.cycle === cycle.id) ? checkpoint.state : undefined;
+  if (checkpoint && (sync.mode === 'incremental' || checkpoint.cycle === cycle.id)) return { done: false, state: checkpoint.state };
+  if (sync.mode === 'incremental' && !cycle.full && partition.key === '') return { done: false, state: await run.store.getAnchor(sync.name) };
+  return { done: false, state: undefined };
+}
+
+async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun): Promise<void> {
+  const start = await startingState(sync, partition, cycle, run);
+  if (start.done) return;
+  let state = start.state;
   const cycleStartedAt = new Date(cycle.startedAt);
   for (;;) {
     // Stop between pages, never inside one: what is committed is always a whole result.
     if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
     const before = { requests: run.metrics.requests, retries: run.metrics.retries };
-    const result = await sync.execute(state, { partition, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
+    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
     assertValidResult(sync, partition, result, state);
     const failed = result.failed ?? [];
     const committed = await run.store.commit({
@@ -114,6 +164,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     });
     run.totals.upserted += committed.upserted;
     run.totals.deleted += committed.deleted;
+    run.totals.stale += committed.stale;
     run.totals.failed += failed.length;
     for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
     run.onCommit?.({ sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length });

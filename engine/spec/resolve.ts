@@ -26,7 +26,10 @@ export interface ResolvedRequest {
 export interface ResolvedSpec {
   /** The spec with every `use` merged. */
   spec: ConnectorSpec;
-  /** Resolved requests by the dotted path of their `request` key, e.g. `syncs.contacts.request`. */
+  /**
+   * Resolved requests by the dotted path of their `request` key: `syncs.contacts.request`,
+   * `syncs.contacts.deletes.stream.request`, `syncs.contacts.anchor.request`.
+   */
   requests: Map<string, ResolvedRequest>;
 }
 
@@ -72,6 +75,15 @@ export function resolveSpec(spec: ConnectorSpec, report: Reporter, isClean: (pat
       }
       const streamPaginator = resolvePaginate(spec, stream.paginate, [...streamAt, 'paginate'], report);
       if (streamPaginator) stream.paginate = streamPaginator;
+    }
+    const anchor = sync.anchor;
+    if (anchor?.request) {
+      const anchorAt = [...at, 'anchor', 'request'];
+      const anchorRequest = resolveRequest(spec, anchor.request, anchorAt, report);
+      if (anchorRequest) {
+        anchor.request = anchorRequest.request;
+        requests.set(formatPath(anchorAt), anchorRequest);
+      }
     }
   }
   return { spec: resolved, requests };

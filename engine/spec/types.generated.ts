@@ -37,7 +37,8 @@ export type PaginatorFragment =
   | PaginatePageNumber
   | PaginateOffset
   | PaginateKeyset
-  | PaginateRelay;
+  | PaginateRelay
+  | PaginateRequery;
 /**
  * Where a value goes: a query parameter name, or {in, name}.
  *
@@ -595,6 +596,25 @@ export interface PaginateRelay {
   stop?: Stop;
 }
 /**
+ * For search APIs that sort by one field (HubSpot search): after each page the request is re-issued from the page's last `field` value ({{cursor.value}}, strictly after it). When a page ends inside a run of records sharing that value (a bulk edit), the next requests page through that value alone by `idField` ({{cursor.tie}} is true, {{cursor.id}} the last id), then continue after it. Never stalls on ties.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "paginateRequery".
+ */
+export interface PaginateRequery {
+  type: 'requery';
+  /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  field: string;
+  /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  idField: string;
+  pageSize?: PageSizeOrNumber;
+  stop?: Stop;
+}
+/**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "database".
  */
@@ -854,6 +874,16 @@ export interface Sync {
   partitions?: Partitions;
   maxChangesPerCommit?: number;
   /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  version?: string;
+  /**
+   * Incremental syncs: periodically run a full cycle with replace semantics (everything fetched from the initial cursor, unseen rows swept), then continue the delta from where it ended. An interval (7d, 24h) or `off`. Default 7d.
+   */
+  fullSync?: 'off' | string;
+  resync?: Resync;
+  anchor?: Anchor;
+  /**
    * Database property name → value source.
    */
   map: {
@@ -957,7 +987,10 @@ export interface Cursor {
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */
   field: string;
-  type?: 'timestamp' | 'number' | 'opaque';
+  /**
+   * timestamp and number cursors are ordered by value; string cursors (event ids, ULIDs) lexicographically; opaque cursors (delta tokens) are read from the last page's response and not ordered.
+   */
+  type?: 'timestamp' | 'number' | 'string' | 'opaque';
   /**
    * How the API writes timestamps; {{cursor.value}} is rendered the same way.
    */
@@ -978,6 +1011,10 @@ export interface Cursor {
    * Order of records in a page. For descending feeds the page maximum is the high-water mark.
    */
   order?: 'ascending' | 'descending';
+  /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  timeField?: string;
 }
 /**
  * Where deletions come from in an incremental sync.
@@ -1069,12 +1106,99 @@ export interface Partitions {
   key?: string;
 }
 /**
+ * Incremental syncs: a response that means the delta position expired (HTTP 410, an error body in a 200). The cycle is abandoned and a full resync runs at once; deltas resume after it.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "resync".
+ */
+export interface Resync {
+  /**
+   * HTTP statuses that mean the cursor or token expired, e.g. [410].
+   *
+   * @minItems 1
+   */
+  status?: [number, ...number[]];
+  when?: Condition2;
+}
+/**
+ * A condition on a successful (2xx) response's body that means the same, e.g. { path: $.error, equals: token_expired }.
+ */
+export interface Condition2 {
+  path: JsonPath;
+  /**
+   * Matches when the field equals this value.
+   */
+  equals?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Matches when the field does not equal this value.
+   */
+  notEquals?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Matches when the field equals one of these values.
+   *
+   * @minItems 1
+   */
+  in?: [unknown, ...unknown[]];
+  /**
+   * Matches when the field equals none of these values.
+   *
+   * @minItems 1
+   */
+  notIn?: [unknown, ...unknown[]];
+  /**
+   * true: the field is present and not null; false: absent or null.
+   */
+  exists?: boolean;
+}
+/**
+ * Replace syncs paired with a delta: when a backfill cycle starts, the delta's current position is snapshotted first; a delta with no position yet starts from that snapshot, so nothing changed during a long backfill is lost.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "anchor".
+ */
+export interface Anchor {
+  /**
+   * A name: letters, digits, '_' and '-', starting with a letter or '_'.
+   */
+  delta: string;
+  request?: Request1;
+  /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  value?: string;
+}
+/**
+ * Asks the API for its current position (e.g. the newest event). Without it, a timestamp delta snapshots now − its bufferSeconds.
+ */
+export interface Request1 {
+  /**
+   * A name: letters, digits, '_' and '-', starting with a letter or '_'.
+   */
+  use?: string;
+  method?: Method;
+  /**
+   * A Handlebars template over vars, secrets, cursor, partition, page and time helpers.
+   */
+  path?: string;
+  /**
+   * Query parameters; one whose template renders empty is left out.
+   */
+  query?: {
+    [k: string]: Template;
+  };
+  headers?: TemplateMap1;
+  /**
+   * JSON body; every string in it is a template. A string that is exactly one {{expression}} keeps the value's type.
+   */
+  body?: string | number | boolean | null | unknown[] | {};
+}
+/**
  * Tests one field of a record. Give exactly one comparison.
  *
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "condition".
  */
-export interface Condition2 {
+export interface Condition3 {
   path: JsonPath;
   /**
    * Matches when the field equals this value.

@@ -5,7 +5,7 @@
  */
 import type { Change, DatabaseDefinition, FailedRecord, SyncMode } from '../core/types.js';
 
-/** One cycle of a sync: replace mode sweeps what the cycle did not write. */
+/** One cycle of a sync: a full cycle (every replace cycle) sweeps what it did not write. */
 export interface Cycle {
   id: number;
   sync: string;
@@ -17,6 +17,13 @@ export interface Cycle {
    * those nobody wrote since the cycle began: neither this sync nor a concurrent delta.
    */
   startSeq: number;
+  /**
+   * Replace semantics: the cycle sweeps what it did not write when it closes. Always true in replace
+   * mode; for incremental syncs, true in a full cycle (periodic, --full, or a resync).
+   */
+  full: boolean;
+  /** The cycle was interrupted earlier and resumes now (false: it was just started). */
+  resumed: boolean;
 }
 
 export interface Checkpoint {
@@ -49,6 +56,11 @@ export interface CommitBatch {
 export interface CommitResult {
   upserted: number;
   deleted: number;
+  /**
+   * Versioned changes not applied because the row already holds a newer version, or its key was
+   * deleted at a newer one. Not counted as upserted or deleted.
+   */
+  stale: number;
 }
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -86,8 +98,25 @@ export interface Store {
   /** Create or migrate the table of a managed database (new properties become new columns). */
   ensureDatabase(database: DatabaseDefinition): Promise<void>;
 
-  /** The open cycle of a sync, or a new one (a fresh cycle when `fresh` is set: --full). */
-  openCycle(sync: string, mode: SyncMode, options?: { fresh?: boolean }): Promise<Cycle>;
+  /**
+   * The open cycle of a sync, or a new one. `fresh` abandons an open cycle and starts a new one
+   * (--full). `full` makes a *new* incremental cycle a full one: it starts without checkpoints (from
+   * the initial cursor) and sweeps at the end; a resumed cycle keeps what it was. `fresh` alone does
+   * not make a cycle full. A fresh or full cycle drops the sync's anchor.
+   */
+  openCycle(sync: string, mode: SyncMode, options?: { fresh?: boolean; full?: boolean }): Promise<Cycle>;
+  /**
+   * When the sync's last full cycle closed (replace cycles are all full), or, if it never had one,
+   * when its first cycle started; undefined for a sync that never ran.
+   */
+  lastFullCycleAt(sync: string): Promise<string | undefined>;
+  /** Keeps a snapshot of a delta's state (event anchor), unless one is already kept. True if stored. */
+  setAnchor(sync: string, state: unknown): Promise<boolean>;
+  /**
+   * The anchored state of a delta, if any (used while it has no checkpoint). Dropped by resetState,
+   * by a fresh or full cycle of the delta, and when the delta commits its first checkpoint.
+   */
+  getAnchor(sync: string): Promise<unknown | undefined>;
   getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined>;
   listCheckpoints(sync?: string): Promise<Checkpoint[]>;
 
@@ -95,18 +124,18 @@ export interface Store {
   commit(batch: CommitBatch): Promise<CommitResult>;
 
   /**
-   * End a cycle whose partitions all finished. Replace mode: delete rows of `database` with
-   * seq <= cycle.startSeq and drop the sync's checkpoints — atomically. Incremental: keep the
-   * checkpoints (the cursor persists). Returns the number of rows swept.
+   * End a cycle whose partitions all finished. A full cycle deletes the rows of `database` with
+   * seq <= cycle.startSeq (atomically with closing it); replace mode also drops the sync's
+   * checkpoints, incremental keeps them (the cursor persists). Returns the number of rows swept.
    *
-   * A replace cycle refuses to close while a partition of it has not finished (sweeping would
+   * A full cycle refuses to close while a partition of it has not finished (sweeping would
    * delete that partition's rows). `partitions`, when given, are the partitions the cycle ended
    * with: an unfinished checkpoint of a partition no longer listed (a deleted parent record) is
    * dropped instead, and its rows are swept like any other unseen row.
    */
   closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number>;
 
-  /** Forget checkpoints and open cycles (all syncs, or one). Data rows stay. */
+  /** Forget checkpoints, anchors and open cycles (all syncs, or one). Data rows and tombstones stay. */
   resetState(sync?: string): Promise<void>;
 
   startRun(sync: string): Promise<number>;

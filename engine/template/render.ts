@@ -12,7 +12,8 @@ export type TemplateSite = 'text' | 'path' | 'query' | 'header';
 export interface TemplateContext {
   vars?: Record<string, unknown>;
   secrets?: Record<string, string>;
-  cursor?: { value: unknown; id?: string | null };
+  /** `tie`: requery pagination only, true while it pages through records sharing one value. */
+  cursor?: { value: unknown; id?: string | null; tie?: boolean };
   partition?: unknown;
   page?: { size?: number };
   record?: unknown;

@@ -53,14 +53,15 @@ describe('syncspec state', () => {
       const result = await cli('state', 'show', configPath);
       expect(result).toMatchObject({ code: 0, stderr: '' });
       const [header, ...rows] = tableRows(result.stdout);
-      expect(header).toEqual(['sync', 'partition', 'cycle', 'updated', 'state']);
-      for (const row of rows) expect(row[3]).toMatch(ISO);
+      expect(header).toEqual(['sync', 'partition', 'cycle', 'phase', 'cursor', 'delete cursor', 'page', 'updated']);
+      for (const row of rows) expect(row[7]).toMatch(ISO);
       const [backfill, delta] = await store((opened) => opened.store.listCheckpoints());
-      expect(rows.map((row) => [row[0], row[1], row[2], row[4]])).toEqual([
-        ['crm.contactsBackfill', '-', 'in progress', JSON.stringify(backfill.state)],
-        ['crm.contactsDelta', '-', 'done', JSON.stringify(delta.state)],
-        ['crm.issues', 'rep_000001', 'done', '-'],
-        ['crm.issues', 'rep_000002', 'done', '-'],
+      const { value, id } = (delta.state as { cursor: { value: string; id: string | null } }).cursor;
+      expect(rows.map((row) => row.slice(0, 7))).toEqual([
+        ['crm.contactsBackfill', '-', 'in progress', '-', '-', '-', 'at cus_000050'],
+        ['crm.contactsDelta', '-', 'done', '-', id === null ? value : `${value} (${id})`, '-', '-'],
+        ['crm.issues', 'rep_000001', 'done', '-', '-', '-', '-'],
+        ['crm.issues', 'rep_000002', 'done', '-', '-', '-', '-'],
       ]);
       // The backfill resumes after the 50th contact (the last of page 1); the delta's cursor is
       // past the newest contact (on it, or at now − buffer).

@@ -34,6 +34,8 @@ const paginationExamples = {
 const scenarioExamples = {
   'partitions-static': 'test/interpreter/partitions.test.ts',
   'delete-markers': 'test/interpreter/delete-markers.test.ts',
+  'search-requery': 'test/interpreter/requery.test.ts',
+  'delta-token': 'test/interpreter/resync.test.ts',
 };
 
 const exampleFiles = readdirSync(join(ROOT, 'connectors/examples'))

@@ -45,6 +45,23 @@ describe('delete markers', () => {
     expect(await opened.store.getRun(second.runId)).toMatchObject({ status: 'completed', deleted: 2 });
   });
 
+  it('splits listed deletions with the records so no commit exceeds maxChangesPerCommit', async () => {
+    const spec = loadSpec('connectors/examples/delete-markers.yaml', (s) => {
+      s.syncs.syncFeed.maxChangesPerCommit = 3;
+    });
+    h = await harness({ del: { spec } }, { counts: { contacts: 20 }, clean: true });
+    const { source } = h.sandbox;
+    const opened = await h.open();
+    await runSync(opened, 'del.syncFeed');
+    for (const id of ['cus_000002', 'cus_000005', 'cus_000007', 'cus_000011', 'cus_000013']) source.remove('contacts', id);
+    source.update('contacts', 'cus_000001', { name: 'Changed' });
+    const sizes: number[] = [];
+    const summary = await runSync(opened, 'del.syncFeed', { onCommit: (event) => sizes.push(event.upserted + event.deleted + event.failed) });
+    expect(summary).toMatchObject({ status: 'completed', upserted: 1, deleted: 5, requests: 1 });
+    expect(sizes).toEqual([3, 3]);
+    expect([...(await rowsByKey(opened, 'del.contacts')).keys()].sort()).toEqual(ids(source.list('contacts')));
+  });
+
   it('deletes.when on a `contact.deleted` event of an oldest-first feed', async () => {
     const spec = loadSpec('connectors/examples/delete-markers.yaml', (s) => {
       s.syncs = {

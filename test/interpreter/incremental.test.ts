@@ -1,6 +1,6 @@
 /**
  * Incremental cursors against real feeds: a newest-first event feed (the cursor is the page
- * maximum, not its last record), tied timestamps paged through keyset on (updated_at, id) with
+ * maximum, not its last record; versions let the newest event of each contact win), tied timestamps paged through keyset on (updated_at, id) with
  * nothing skipped or repeated, a zone-less (sql) keyset timestamp read as UTC whatever the
  * machine's zone, and a record whose cursor field cannot be read, which is reported as failed
  * rather than written while the cursor skips past it.
@@ -55,6 +55,7 @@ describe('incremental cursors', () => {
         pageSize: { value: 10, param: 'limit' }, stop: { hasMore: '$.has_more' },
       },
       cursor: { field: '$.created_at', order: 'descending', bufferSeconds: 0 },
+      version: '$.created_at',
       deletes: { when: { path: '$.type', equals: 'contact.deleted' } },
     });
 
@@ -90,12 +91,9 @@ describe('incremental cursors', () => {
       expect(checkpoint.state).toEqual({ cursor: { value: newest, id: null } });
     });
 
-    // BUG (engine/interpreter): a newest-first feed is applied in page order, so an older event
-    // that comes later in the walk overwrites a newer one: the update is undone and the deleted
-    // contact comes back from its `created` event. The feed has no `since` filter, and execute
-    // neither skips records at or below the stored cursor nor lets the first-seen version of a key
-    // win within a cycle. Remove `.fails` once descending feeds apply only the newest event per key.
-    it.fails('applies the newest event of each contact: updates stick, deleted contacts stay deleted', async () => {
+    // Page order is newest first, so an older event comes after a newer one of the same contact:
+    // each change carries its event's time as version, and the store lets the newer one win.
+    it('applies the newest event of each contact: updates stick, deleted contacts stay deleted', async () => {
       h = await harness({ feed: { spec: eventsSpec } }, { counts: { contacts: 30 }, clean: true });
       const opened = await h.open();
       expect(await runSync(opened, 'feed.contacts')).toMatchObject({ status: 'completed' });

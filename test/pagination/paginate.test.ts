@@ -20,7 +20,7 @@ const response = (body: unknown, req: HttpRequest = { ...request, url: `${BASE}/
 
 describe('compilePaginator', () => {
   test('the registry holds every style of the schema', () => {
-    expect(Object.keys(paginators)).toEqual(['none', 'token', 'nextUrl', 'linkHeader', 'pageNumber', 'offset', 'keyset', 'relay']);
+    expect(Object.keys(paginators)).toEqual(['none', 'token', 'nextUrl', 'linkHeader', 'pageNumber', 'offset', 'keyset', 'relay', 'requery']);
   });
 
   test('no paginator: one page', async () => {

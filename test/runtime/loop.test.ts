@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { defineDatabase, defineSync, openStore, runCycle, type Store } from '../../engine/index.js';
+import { ResyncRequired, defineDatabase, defineSync, openStore, runCycle, type Store } from '../../engine/index.js';
 import type { ExecuteResult } from '../../engine/core/types.js';
 import { tempDir } from '../support/project.js';
 
@@ -151,5 +151,102 @@ describe('runCycle', () => {
     expect((await runCycle(sync, { store: db })).status).toBe('completed');
     expect(calls).toEqual(['a1', 'a2', 'b1', 'b2', 'b2', 'c1', 'c2']);
     expect((await db.readRows(database)).total).toBe(6);
+  });
+});
+
+describe('full cycles, resyncs and anchors', () => {
+  /** An incremental sync over a mutable source: state { cursor } = how many items it has seen. */
+  function delta(source: Map<string, number>, seen: { state: unknown; full: boolean }[], extra: Partial<Parameters<typeof defineSync<{ cursor: number }>>[0]> = {}) {
+    return defineSync<{ cursor: number }>({
+      name: 'delta', database, mode: 'incremental',
+      execute: async (state, ctx) => {
+        seen.push({ state, full: ctx.full });
+        const cursor = state?.cursor ?? 0;
+        const changes = [...source].filter(([, at]) => at > cursor).map(([key]) => upsert(key));
+        return { changes, hasMore: false, nextState: { cursor: Math.max(cursor, ...source.values()) } };
+      },
+      ...extra,
+    });
+  }
+
+  it('runs a full cycle when the last one is older than fullSyncEveryMs, sweeping what the source lost', async () => {
+    const db = await store();
+    const source = new Map([['a', 1], ['b', 2]]);
+    const seen: { state: unknown; full: boolean }[] = [];
+    const sync = delta(source, seen, { fullSyncEveryMs: 40 });
+    expect(await runCycle(sync, { store: db })).toMatchObject({ status: 'completed', full: false, upserted: 2 });
+    source.delete('a'); // a delta cannot see this deletion
+    expect(await runCycle(sync, { store: db })).toMatchObject({ full: false, upserted: 0, swept: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await runCycle(sync, { store: db })).toMatchObject({ status: 'completed', full: true, upserted: 1, swept: 1 });
+    // The full cycle started from scratch; the delta after it continues from where the full cycle ended.
+    expect(await runCycle(sync, { store: db })).toMatchObject({ full: false, upserted: 0 });
+    expect(seen).toEqual([
+      { state: undefined, full: false },
+      { state: { cursor: 2 }, full: false },
+      { state: undefined, full: true },
+      { state: { cursor: 2 }, full: false },
+    ]);
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['b']);
+  });
+
+  it('never runs a periodic full cycle with fullSyncEveryMs null', async () => {
+    const db = await store();
+    const seen: { state: unknown; full: boolean }[] = [];
+    const sync = delta(new Map([['a', 1]]), seen);
+    await runCycle(sync, { store: db });
+    await runCycle(sync, { store: db });
+    expect(seen.map((call) => call.full)).toEqual([false, false]);
+  });
+
+  it('abandons the cycle and resyncs in full when the delta position expired', async () => {
+    const db = await store();
+    const source = new Map([['a', 1], ['b', 2]]);
+    const seen: { state: unknown; full: boolean }[] = [];
+    let expired = false;
+    const inner = delta(source, seen);
+    const sync = defineSync<{ cursor: number }>({
+      name: 'delta', database, mode: 'incremental',
+      execute: async (state, ctx) => {
+        if (expired && state) throw new ResyncRequired('GET /changes?token=t1: 410 Gone');
+        return inner.execute(state, ctx);
+      },
+    });
+    await runCycle(sync, { store: db });
+    source.delete('a');
+    source.set('c', 3);
+    expired = true;
+    const summary = await runCycle(sync, { store: db });
+    expect(summary).toMatchObject({ status: 'completed', full: true, resynced: true, upserted: 2, swept: 1 });
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['b', 'c']);
+    expect(await db.getCheckpoint('delta', '')).toMatchObject({ state: { cursor: 3 } });
+  });
+
+  it('fails when a full cycle itself hits an expired position', async () => {
+    const db = await store();
+    const sync = defineSync({
+      name: 'delta', database, mode: 'incremental',
+      execute: async () => { throw new ResyncRequired('GET /changes: 410 Gone'); },
+    });
+    expect(await runCycle(sync, { store: db, full: true })).toMatchObject({ status: 'failed', error: 'GET /changes: 410 Gone', resynced: false });
+  });
+
+  it('starts a delta with no position from the anchor its backfill snapshotted', async () => {
+    const db = await store();
+    const seen: { state: unknown; full: boolean }[] = [];
+    let snapshots = 0;
+    const backfill = defineSync({
+      name: 'backfill', database, mode: 'replace',
+      anchor: { sync: 'delta', snapshot: async () => ({ cursor: 40 + ++snapshots }) },
+      execute: async () => ({ changes: [upsert('a')], hasMore: false, nextState: undefined }),
+    });
+    const sync = delta(new Map([['a', 1], ['late', 50]]), seen);
+    await runCycle(backfill, { store: db });
+    expect(await runCycle(sync, { store: db })).toMatchObject({ upserted: 1 });
+    // A second backfill leaves a delta that has its own position alone.
+    await runCycle(backfill, { store: db });
+    await runCycle(sync, { store: db });
+    expect(snapshots).toBe(1);
+    expect(seen).toEqual([{ state: { cursor: 41 }, full: false }, { state: { cursor: 50 }, full: false }]);
   });
 });

@@ -178,7 +178,7 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:16:7  syncs.contacts.cursor: unknown key 'tiebreaker' (did you mean 'tieBreaker'? allowed: field, type, format, tieBreaker, initial, bufferSeconds, order)",
+      "crm.yaml:16:7  syncs.contacts.cursor: unknown key 'tiebreaker' (did you mean 'tieBreaker'? allowed: field, type, format, tieBreaker, initial, bufferSeconds, order, timeField)",
     ],
   },
   {
@@ -310,7 +310,7 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:13:23  syncs.contacts.paginate.type: unknown paginator type 'cursor'; expected one of none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay",
+      "crm.yaml:13:23  syncs.contacts.paginate.type: unknown paginator type 'cursor'; expected one of none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay, requery",
     ],
   },
   {

@@ -85,6 +85,36 @@ const cases: Case[] = [
     valid: true,
   },
   {
+    name: 'a cursor in a replace sync paged by requery, tie handled (only a warning)',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      api:
+        baseUrl: https://api.example.com
+      databases:
+        contacts:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        contacts:
+          database: contacts
+          request:
+            method: POST
+            path: /contacts/search
+            body:
+              after: "{{#if cursor}}{{#unless cursor.tie}}{{cursor.value}}{{/unless}}{{/if}}"
+              equal: "{{#if cursor.tie}}{{cursor.value}}{{/if}}"
+              afterId: "{{#if cursor.tie}}{{cursor.id}}{{/if}}"
+          paginate: { type: requery, field: $.updated_at, idField: $.id, pageSize: 100 }
+          cursor: { field: $.updated_at }
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      'crm.yaml:20:13  warning: syncs.contacts.cursor: a replace sync keeps no cursor; its requery paginator sets {{cursor.value}} and {{cursor.id}} by itself, so this cursor is not used: remove it',
+    ],
+    valid: true,
+  },
+  {
     name: 'an opaque cursor with a tieBreaker (only a warning)',
     spec: yaml`
       syncspec: 1
@@ -328,6 +358,46 @@ const cases: Case[] = [
     `,
     expected: [
       "crm.yaml:13:15  syncs.contacts.paginate: keyset pagination cannot advance: the request of replace sync 'contacts' never uses {{cursor.value}}; send it in the query or body",
+    ],
+  },
+  {
+    name: 'requery pagination without a page size, and with a short-page stop in a delete stream',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      api:
+        baseUrl: https://api.example.com
+      definitions:
+        paginators:
+          search: { type: requery, field: $.updated_at, idField: $.id }
+      databases:
+        contacts:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        contacts:
+          database: contacts
+          mode: incremental
+          cursor: { field: $.updated_at }
+          request:
+            method: POST
+            path: /contacts/search
+            body: { after: "{{cursor.value}}", tie: "{{#if cursor.tie}}{{cursor.id}}{{/if}}" }
+          paginate: { use: search }
+          deletes:
+            stream:
+              request:
+                method: POST
+                path: /contacts/archived
+                body: { after: "{{cursor.value}}", tie: "{{#if cursor.tie}}{{cursor.id}}{{/if}}" }
+              cursor: { field: $.archived_at }
+              paginate: { use: search, pageSize: 100, stop: { shortPage: true } }
+              key: $.id
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      'crm.yaml:21:15  syncs.contacts.paginate: requery pagination needs pageSize: a full page is what starts a walk through records that share one value',
+      'crm.yaml:29:68  syncs.contacts.deletes.stream.paginate.stop.shortPage: stop.shortPage does not fit requery pagination: a short page inside a walk through tied records is not the end; requery stops on a short page by itself',
     ],
   },
 ];

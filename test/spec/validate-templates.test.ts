@@ -154,7 +154,7 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:17:49  syncs.contacts.request.query.since: cursor is not defined in replace sync 'contacts': only incremental syncs and keyset pagination have one",
+      "crm.yaml:17:49  syncs.contacts.request.query.since: cursor is not defined in replace sync 'contacts': only incremental syncs and keyset or requery pagination have one",
     ],
   },
   {
@@ -331,8 +331,8 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:12:29  definitions.requests.list.query.since: cursor is not defined in replace sync 'contacts': only incremental syncs and keyset pagination have one",
-      "crm.yaml:12:29  definitions.requests.list.query.since: cursor is not defined in replace sync 'leads': only incremental syncs and keyset pagination have one",
+      "crm.yaml:12:29  definitions.requests.list.query.since: cursor is not defined in replace sync 'contacts': only incremental syncs and keyset or requery pagination have one",
+      "crm.yaml:12:29  definitions.requests.list.query.since: cursor is not defined in replace sync 'leads': only incremental syncs and keyset or requery pagination have one",
       "crm.yaml:12:61  definitions.requests.list.query.region: undefined variable 'vars.regoin' (declared vars: tenant)",
     ],
   },
@@ -365,7 +365,172 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:22:50  syncs.contacts.deletes.stream.request.query.since: cursor is not defined in the delete stream of sync 'contacts': give the stream its own cursor, or page it by keyset",
+      "crm.yaml:22:50  syncs.contacts.deletes.stream.request.query.since: cursor is not defined in the delete stream of sync 'contacts': give the stream its own cursor, or page it by keyset or requery",
+    ],
+  },
+  {
+    name: 'requery pagination: the cursor outside {{#if cursor}}, a request without the tie, one without the value',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      vars:
+        tenant: {}
+      secrets:
+        token: {}
+      api:
+        baseUrl: "https://{{vars.tenant}}.example.com"
+        headers: { Authorization: "Bearer {{secrets.token}}" }
+      databases:
+        contacts:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        contacts:
+          database: contacts
+          request:
+            method: POST
+            path: /contacts/search
+            body: { after: "{{cursor.value}}" }
+          paginate: { type: requery, field: $.updated_at, idField: $.id, pageSize: 100 }
+          map: { Name: $.name, ID: $.id }
+        leads:
+          database: contacts
+          mode: incremental
+          cursor: { field: $.updated_at }
+          request:
+            method: POST
+            path: /leads/search
+            body: { since: "{{iso until}}", tie: "{{#if cursor.tie}}{{cursor.id}}{{/if}}" }
+          paginate: { type: requery, field: $.updated_at, idField: $.id, pageSize: 100 }
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      "crm.yaml:20:22  syncs.contacts.request.body.after: cursor is not defined in the first request of replace sync 'contacts'; wrap it in {{#if cursor}}…{{/if}}",
+      "crm.yaml:21:15  syncs.contacts.paginate: requery pagination cannot get past records that share one value: the request of replace sync 'contacts' uses neither {{cursor.tie}} nor {{cursor.id}}; while cursor.tie is true, ask for that value alone after cursor.id, e.g. {{#if cursor.tie}}…{{cursor.id}}…{{/if}}",
+      "crm.yaml:31:15  syncs.leads.paginate: requery pagination cannot advance: the request of incremental sync 'leads' never uses {{cursor.value}}; send it in the query or body",
+    ],
+  },
+  {
+    name: 'cursor.tie without requery pagination',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      vars:
+        tenant: {}
+      secrets:
+        token: {}
+      api:
+        baseUrl: "https://{{vars.tenant}}.example.com"
+        headers: { Authorization: "Bearer {{secrets.token}}" }
+      databases:
+        contacts:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        contacts:
+          database: contacts
+          request:
+            path: /contacts
+            query: { after: "{{#if cursor}}{{cursor.value}},{{cursor.id}},{{cursor.tie}}{{/if}}" }
+          paginate: { type: keyset, field: $.updated_at, idField: $.id }
+          map: { Name: $.name, ID: $.id }
+        leads:
+          database: contacts
+          mode: incremental
+          cursor: { field: $.updated_at, tieBreaker: $.id }
+          request: { path: /leads, query: { since: "{{cursor.value}}", tie: "{{cursor.tie}}" } }
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      "crm.yaml:19:23  syncs.contacts.request.query.after: cursor.tie is not defined in replace sync 'contacts': only requery pagination sets it",
+      "crm.yaml:26:71  syncs.leads.request.query.tie: cursor.tie is not defined in incremental sync 'leads': only requery pagination sets it",
+    ],
+  },
+  {
+    name: 'a delete stream: page.size without its pageSize, cursor.id without its tieBreaker, keyset without its cursor',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      vars:
+        tenant: {}
+      secrets:
+        token: {}
+      api:
+        baseUrl: "https://{{vars.tenant}}.example.com"
+        headers: { Authorization: "Bearer {{secrets.token}}" }
+      databases:
+        contacts:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        contacts:
+          database: contacts
+          mode: incremental
+          cursor: { field: $.updated_at }
+          request: { path: /contacts, query: { since: "{{iso cursor.value}}" } }
+          paginate: { type: pageNumber, pageSize: { param: limit, value: 100 } }
+          deletes:
+            stream:
+              request: { path: /audit, query: { since: "{{cursor.value}}", id: "{{cursor.id}}", limit: "{{page.size}}" } }
+              cursor: { field: $.at }
+              paginate: { type: pageNumber }
+              key: $.object_id
+          map: { Name: $.name, ID: $.id }
+        leads:
+          database: contacts
+          mode: incremental
+          cursor: { field: $.updated_at }
+          request: { path: /leads, query: { since: "{{iso cursor.value}}" } }
+          deletes:
+            stream:
+              request: { path: /trash, query: { before: "{{iso until}}" } }
+              paginate: { type: keyset, field: $.deleted_at, idField: $.id }
+              key: $.id
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      "crm.yaml:23:74  syncs.contacts.deletes.stream.request.query.id: cursor.id is not defined in the delete stream of sync 'contacts': its cursor has no tieBreaker",
+      "crm.yaml:23:98  syncs.contacts.deletes.stream.request.query.limit: page.size is not defined: the paginator of the delete stream of sync 'contacts' has no pageSize",
+      "crm.yaml:36:19  syncs.leads.deletes.stream.paginate: keyset pagination cannot advance: the request of the delete stream of sync 'leads' never uses {{cursor.value}}; send it in the query or body",
+    ],
+  },
+  {
+    name: 'anchor.request sees vars, secrets and now only',
+    spec: yaml`
+      syncspec: 1
+      name: crm
+      vars:
+        tenant: {}
+      secrets:
+        token: {}
+      api:
+        baseUrl: "https://{{vars.tenant}}.example.com"
+      databases:
+        customers:
+          primaryKeyProperty: ID
+          properties: { Name: title, ID: richText }
+      syncs:
+        customers:
+          database: customers
+          request: { path: /customers }
+          anchor:
+            delta: events
+            request:
+              path: "/events/{{secrets.token}}"
+              query: { after: "{{cursor.value}}", tenant: "{{vars.tennant}}", at: "{{iso now}}" }
+            value: $.data[0].id
+          map: { Name: $.name, ID: $.id }
+        events:
+          database: customers
+          mode: incremental
+          cursor: { field: $.id, type: string }
+          request: { path: /events, query: { after: "{{cursor.value}}" } }
+          map: { Name: $.name, ID: $.id }
+    `,
+    expected: [
+      'crm.yaml:20:15  syncs.customers.anchor.request.path: secrets are not allowed in a request path: they would appear in URLs and logs; send them in a header or with api.auth',
+      "crm.yaml:21:25  syncs.customers.anchor.request.query.after: 'cursor' is not available in anchor.request; only vars, secrets and now are",
+      "crm.yaml:21:53  syncs.customers.anchor.request.query.tenant: undefined variable 'vars.tennant' (did you mean 'vars.tenant'? declared vars: tenant)",
     ],
   },
 ];

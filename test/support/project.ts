@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
 import { openProject, runProject, type OpenedProject, type RunOptions } from '../../engine/project.js';
 import type { CycleSummary } from '../../engine/runtime/loop.js';
-import type { DatabaseDefinition } from '../../engine/core/types.js';
+import type { DatabaseDefinition, ExecuteContext, SyncDefinition } from '../../engine/core/types.js';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -130,4 +130,30 @@ export function databaseOf(opened: OpenedProject, name: string): DatabaseDefinit
 export async function rowsByKey(opened: OpenedProject, database: string): Promise<Map<string, Record<string, unknown>>> {
   const { rows } = await opened.store.readRows(databaseOf(opened, database));
   return new Map(rows.map((row) => [row._key as string, row]));
+}
+
+/** A compiled sync of the project by qualified name (crm.contactsDelta). */
+export function syncNamed(opened: OpenedProject, name: string): SyncDefinition {
+  const sync = opened.syncs.find((candidate) => candidate.name === name);
+  if (!sync) throw new Error(`no sync '${name}'; syncs: ${opened.syncs.map((candidate) => candidate.name).join(', ')}`);
+  return sync;
+}
+
+/** The checkpoint state of an unpartitioned sync: what `state show` prints and the next cycle starts from. */
+export async function stateOf(opened: OpenedProject, sync: string): Promise<unknown> {
+  const checkpoints = await opened.store.listCheckpoints(sync);
+  if (checkpoints.length !== 1) throw new Error(`sync '${sync}' has ${checkpoints.length} checkpoints; expected 1`);
+  return checkpoints[0].state;
+}
+
+/** The context of one execute call outside the runtime loop: one unpartitioned, non-full cycle starting now. */
+export function executeContext(overrides: Partial<ExecuteContext> = {}): ExecuteContext {
+  return {
+    partition: { key: '', value: undefined },
+    full: false,
+    cycleStartedAt: new Date(),
+    metrics: { requests: 0, retries: 0 },
+    signal: new AbortController().signal,
+    ...overrides,
+  };
 }

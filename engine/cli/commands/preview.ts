@@ -70,7 +70,7 @@ export async function preview(sync: SyncDefinition, options: { pages: number; st
   const output: PreviewOutput = { sync: sync.name, partition: partition.key, pages: [], hasMore: true, nextState: options.state, requests: 0 };
   const cycleStartedAt = new Date();
   for (let page = 0; page < options.pages && output.hasMore; page++) {
-    const result = await sync.execute(output.nextState, { partition, cycleStartedAt, metrics, signal });
+    const result = await sync.execute(output.nextState, { partition, full: false, cycleStartedAt, metrics, signal });
     output.pages.push({ changes: result.changes, failed: result.failed ?? [], hasMore: result.hasMore });
     output.hasMore = result.hasMore;
     output.nextState = result.nextState;

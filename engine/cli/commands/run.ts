@@ -45,6 +45,7 @@ export function formatSummaries(summaries: CycleSummary[]): string {
   const rows = summaries.map((s) => [s.sync, s.status, s.upserted, s.deleted, s.failed, s.requests, duration(s.durationMs)]);
   const lines = [table(['sync', 'status', 'upserted', 'deleted', 'failed', 'requests', 'duration'], rows)];
   for (const summary of summaries) {
+    if (summary.resynced) lines.push(`\n${summary.sync}: its delta position had expired; it resynced in full`);
     if (summary.error) lines.push(`\n${summary.sync} failed: ${summary.error}`);
     if (summary.failures.length > 0) {
       lines.push(`\n${summary.sync}: ${summary.failed} record(s) failed${summary.failed > summary.failures.length ? ` (first ${summary.failures.length} shown; all in run ${summary.runId})` : ''}:`);

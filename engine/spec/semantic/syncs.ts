@@ -2,14 +2,16 @@
  * Checks of each sync against the rest of its spec: the database it writes and the properties it
  * maps (this is how syncs sharing a database agree on its key and properties: the properties are
  * declared once, each sync maps the key, every mapped name exists), its mode and cursor, its pacer,
- * schedule, request and paginator.
+ * schedule, request and paginator, and those of its delete stream and anchor.
  */
-import type { Cursor, Paginator } from '../types.generated.js';
+import type { Paginator } from '../types.generated.js';
 import { formatPath, type DocPath } from '../diagnostics.js';
 import { parseSchedule } from '../../schedule/parse.js';
 import { suggestion } from '../suggest.js';
-import { checkedSyncs, isPlainObject, type CheckedSync, type SpecContext } from './context.js';
+import { checkedSyncs, isPlainObject, paginatorOf, type CheckedSync, type SpecContext } from './context.js';
 import { checkValueSources } from './value-sources.js';
+import { checkCursor } from './cursors.js';
+import { checkCycles } from './cycles.js';
 
 export function checkSyncs(ctx: SpecContext): void {
   for (const checked of checkedSyncs(ctx)) {
@@ -18,17 +20,28 @@ export function checkSyncs(ctx: SpecContext): void {
     checkPacerAndSchedule(ctx, checked);
     checkRequestPath(ctx, checked.request.request.path, ctx.raw.syncs[checked.name].request, [...checked.path, 'request']);
     checkPageSize(checked.paginator, [...checked.path, 'paginate'], ctx);
-    const stream = checked.sync.deletes?.stream;
-    if (stream) {
-      const streamAt = [...checked.path, 'deletes', 'stream'];
-      const streamRequest = ctx.resolved.requests.get(formatPath([...streamAt, 'request']));
-      const written = ctx.raw.syncs[checked.name].deletes?.stream?.request;
-      if (streamRequest) checkRequestPath(ctx, streamRequest.request.path, written, [...streamAt, 'request']);
-      const streamPaginator = stream.paginate && 'type' in stream.paginate ? stream.paginate : undefined;
-      checkPageSize(streamPaginator, [...streamAt, 'paginate'], ctx);
-      if (stream.cursor) checkOpaqueCursor(ctx, stream.cursor, [...streamAt, 'cursor']);
-    }
+    checkDeleteStream(ctx, checked);
+    checkAnchorRequest(ctx, checked);
+    checkCycles(ctx, checked);
   }
+}
+
+/** A delete stream is a request of its own: its path, paginator and cursor are checked like a sync's. */
+function checkDeleteStream(ctx: SpecContext, { name, path, sync }: CheckedSync): void {
+  const stream = sync.deletes?.stream;
+  if (!stream) return;
+  const at = [...path, 'deletes', 'stream'];
+  const request = ctx.resolved.requests.get(formatPath([...at, 'request']));
+  if (request) checkRequestPath(ctx, request.request.path, ctx.raw.syncs[name].deletes?.stream?.request, [...at, 'request']);
+  checkPageSize(paginatorOf(stream.paginate), [...at, 'paginate'], ctx);
+  if (stream.cursor) checkCursor(ctx, stream.cursor, [...at, 'cursor'], { deleteStream: true });
+}
+
+function checkAnchorRequest(ctx: SpecContext, { name, path, sync }: CheckedSync): void {
+  if (!sync.anchor?.request) return;
+  const at = [...path, 'anchor', 'request'];
+  const request = ctx.resolved.requests.get(formatPath(at));
+  if (request) checkRequestPath(ctx, request.request.path, ctx.raw.syncs[name].anchor?.request, at);
 }
 
 function checkDatabase(ctx: SpecContext, { name, path, sync }: CheckedSync): void {
@@ -75,11 +88,11 @@ function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: C
     );
   }
   if (mode === 'replace' && sync.cursor) {
-    if (paginator?.type === 'keyset') {
+    if (paginator?.type === 'keyset' || paginator?.type === 'requery') {
       ctx.report.warning(
         [...path, 'cursor'],
         'unnecessary-cursor',
-        'a replace sync keeps no cursor; its keyset paginator sets {{cursor.value}} and {{cursor.id}} by itself, so this cursor is not used: remove it',
+        `a replace sync keeps no cursor; its ${paginator.type} paginator sets {{cursor.value}} and {{cursor.id}} by itself, so this cursor is not used: remove it`,
       );
     } else {
       ctx.report.error(
@@ -89,7 +102,7 @@ function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: C
       );
     }
   }
-  if (sync.cursor) checkOpaqueCursor(ctx, sync.cursor, [...path, 'cursor']);
+  if (sync.cursor) checkCursor(ctx, sync.cursor, [...path, 'cursor'], { deleteStream: false });
   if (sync.deletes && mode !== 'incremental') {
     ctx.report.error(
       [...path, 'deletes'],
@@ -98,16 +111,6 @@ function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: C
     );
   } else if (sync.deletes && Object.keys(sync.deletes).length === 0) {
     ctx.report.error([...path, 'deletes'], 'missing-key', 'deletes needs when, ids or stream');
-  }
-}
-
-function checkOpaqueCursor(ctx: SpecContext, cursor: Cursor, at: DocPath): void {
-  if (cursor.type === 'opaque' && cursor.tieBreaker !== undefined) {
-    ctx.report.warning(
-      [...at, 'tieBreaker'],
-      'unused-tiebreaker',
-      'an opaque cursor is sent back as the API gave it, so tieBreaker is not used: remove it',
-    );
   }
 }
 
@@ -135,6 +138,20 @@ function checkRequestPath(ctx: SpecContext, resolvedPath: string | undefined, wr
 
 function checkPageSize(paginator: Paginator | undefined, at: DocPath, ctx: SpecContext): void {
   if (!paginator || paginator.type === 'none') return;
+  if (paginator.type === 'requery') {
+    // A full page is what tells requery that the page may end inside a run of tied values.
+    if (paginator.pageSize === undefined) {
+      ctx.report.error(at, 'missing-page-size', 'requery pagination needs pageSize: a full page is what starts a walk through records that share one value');
+    }
+    if (paginator.stop?.shortPage === true) {
+      ctx.report.error(
+        [...at, 'stop', 'shortPage'],
+        'bad-stop',
+        'stop.shortPage does not fit requery pagination: a short page inside a walk through tied records is not the end; requery stops on a short page by itself',
+      );
+    }
+    return;
+  }
   if (paginator.stop?.shortPage === true && paginator.pageSize === undefined) {
     ctx.report.error(
       [...at, 'stop', 'shortPage'],

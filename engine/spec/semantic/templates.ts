@@ -1,19 +1,15 @@
 /**
  * Every template of a spec, checked against what exists where it is rendered: api settings see
  * vars, secrets and now; requests also see the page size, the partition, `until` and the cursor
- * (each only when the sync has one); map values see the record. See engine/template/scope.ts.
+ * (each only when the sync has one: request-templates.ts); map values see the record.
+ * See engine/template/scope.ts.
  */
-import type { Cursor, Paginator, ValueSource } from '../types.generated.js';
+import type { ValueSource } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
-import { formatPath } from '../diagnostics.js';
-import { checkTemplate, type RootRule, type TemplateScope } from '../../template/scope.js';
-import type { VariableUse } from '../../template/analyze.js';
-import type { TemplateSite } from '../resolve.js';
-import { checkedSyncs, paginatorOf, type CheckedSync, type SpecContext } from './context.js';
-
-const LANGUAGE_ROOTS = ['vars', 'secrets', 'now', 'until', 'page', 'cursor', 'partition', 'record'] as const;
-
-type Unavailable = TemplateScope['unavailable'];
+import type { RootRule, TemplateScope } from '../../template/scope.js';
+import { checkedSyncs, type CheckedSync, type SpecContext } from './context.js';
+import { checkRequestTemplates } from './request-templates.js';
+import { check, declaredRoots, othersUnavailable } from './template-roots.js';
 
 export function checkTemplates(ctx: SpecContext): void {
   checkApiTemplates(ctx);
@@ -22,32 +18,6 @@ export function checkTemplates(ctx: SpecContext): void {
     checkValueTemplates(ctx, checked);
     checkPartitionValues(ctx, checked);
   }
-}
-
-/** Reports a template's problems at its scalar; returns what it reads. */
-function check(ctx: SpecContext, path: DocPath, text: string, scope: TemplateScope): VariableUse[] {
-  const { problems, variables } = checkTemplate(text, scope);
-  for (const problem of problems) ctx.report.error(path, problem.code, problem.message);
-  return variables;
-}
-
-function declaredRoots(ctx: SpecContext, withSecrets: boolean): Record<string, RootRule> {
-  const roots: Record<string, RootRule> = {
-    vars: { fields: Object.keys(ctx.raw.vars ?? {}), bare: false, label: 'declared vars' },
-  };
-  if (withSecrets) {
-    roots.secrets = { fields: Object.keys(ctx.raw.secrets ?? {}), bare: false, label: 'declared secrets', code: 'undefined-secret' };
-  }
-  return roots;
-}
-
-/** `unavailable` entries for every language root not in `roots`, all with one explanation. */
-function othersUnavailable(roots: Record<string, RootRule>, because: (root: string) => string, given: Unavailable = {}): Unavailable {
-  const out: Unavailable = { ...given };
-  for (const root of LANGUAGE_ROOTS) {
-    if (!Object.hasOwn(roots, root) && !Object.hasOwn(out, root)) out[root] = { code: 'undefined-variable', message: because(root) };
-  }
-  return out;
 }
 
 function checkApiTemplates(ctx: SpecContext): void {
@@ -66,117 +36,6 @@ function checkApiTemplates(ctx: SpecContext): void {
     if (typeof auth.clientId === 'string') check(ctx, ['api', 'auth', 'clientId'], auth.clientId, scope);
   }
   if (auth?.type === 'basic' && typeof auth.username === 'string') check(ctx, ['api', 'auth', 'username'], auth.username, scope);
-}
-
-interface RequestFacts {
-  /** "replace sync 'x'", "the delete stream of sync 'x'". */
-  label: string;
-  syncName: string;
-  /** Whether the request has a persisted cursor (an incremental sync, or a delete stream with a cursor). */
-  incremental: boolean;
-  /** `until` (now minus the buffer) exists in incremental syncs, delete streams included. */
-  until: boolean;
-  /** How to get a cursor where there is none. */
-  cursorHint: string;
-  cursor: Cursor | undefined;
-  paginator: Paginator | undefined;
-  partitioned: boolean;
-}
-
-function checkRequestTemplates(ctx: SpecContext, checked: CheckedSync): void {
-  const { name, sync, mode } = checked;
-  const main: RequestFacts = {
-    label: `${mode} sync '${name}'`,
-    syncName: name,
-    incremental: mode === 'incremental',
-    until: mode === 'incremental',
-    cursorHint: 'only incremental syncs and keyset pagination have one',
-    cursor: sync.cursor,
-    paginator: checked.paginator,
-    partitioned: sync.partitions !== undefined,
-  };
-  checkRequest(ctx, checked.request.sites, main, [...checked.path, 'paginate']);
-  const stream = sync.deletes?.stream;
-  const streamAt = [...checked.path, 'deletes', 'stream'];
-  const streamRequest = ctx.resolved.requests.get(formatPath([...streamAt, 'request']));
-  if (stream && streamRequest) {
-    const facts: RequestFacts = {
-      label: `the delete stream of sync '${name}'`,
-      syncName: name,
-      incremental: stream.cursor !== undefined,
-      until: main.until,
-      cursorHint: 'give the stream its own cursor, or page it by keyset',
-      cursor: stream.cursor,
-      paginator: paginatorOf(stream.paginate),
-      partitioned: main.partitioned,
-    };
-    checkRequest(ctx, streamRequest.sites, facts, [...streamAt, 'paginate']);
-  }
-}
-
-function checkRequest(ctx: SpecContext, sites: TemplateSite[], facts: RequestFacts, paginateAt: DocPath): void {
-  const roots = requestRoots(ctx, facts);
-  const unavailable = requestUnavailable(facts);
-  const reads: VariableUse[] = [];
-  for (const site of sites) {
-    const siteRoots = { ...roots };
-    const siteUnavailable = { ...unavailable };
-    if (site.field === 'path') {
-      delete siteRoots.secrets;
-      siteUnavailable.secrets = {
-        code: 'secret-not-allowed',
-        message: 'secrets are not allowed in a request path: they would appear in URLs and logs; send them in a header or with api.auth',
-      };
-    }
-    reads.push(...check(ctx, site.path, site.text, { roots: siteRoots, unavailable: othersUnavailable(siteRoots, (root) => `'${root}' is not available in requests`, siteUnavailable) }));
-  }
-  if (facts.paginator?.type === 'keyset' && !reads.some((use) => use.path[0] === 'cursor' && use.path[1] === 'value')) {
-    ctx.report.error(
-      paginateAt,
-      'keyset-without-cursor',
-      `keyset pagination cannot advance: the request of ${facts.label} never uses {{cursor.value}}; send it in the query or body`,
-    );
-  }
-}
-
-function requestRoots(ctx: SpecContext, facts: RequestFacts): Record<string, RootRule> {
-  const roots: Record<string, RootRule> = { ...declaredRoots(ctx, true), now: { fields: [], bare: true } };
-  const keyset = facts.paginator?.type === 'keyset';
-  if (facts.paginator && 'pageSize' in facts.paginator && facts.paginator.pageSize !== undefined) {
-    roots.page = { fields: ['size'], bare: false };
-  }
-  if (facts.partitioned) roots.partition = { fields: 'any', bare: true };
-  if (facts.until) roots.until = { fields: [], bare: true };
-  if (facts.incremental) {
-    const id = facts.cursor?.tieBreaker !== undefined || keyset;
-    roots.cursor = {
-      fields: id ? ['value', 'id'] : ['value'],
-      bare: false,
-      missingFields: id ? undefined : { id: `cursor.id is not defined in ${facts.label}: its cursor has no tieBreaker` },
-    };
-  } else if (keyset) {
-    roots.cursor = {
-      fields: ['value', 'id'],
-      bare: false,
-      guard: `cursor is not defined in the first request of ${facts.label}; wrap it in {{#if cursor}}…{{/if}}`,
-    };
-  }
-  return roots;
-}
-
-function requestUnavailable(facts: RequestFacts): Unavailable {
-  const undefinedBecause = (message: string) => ({ code: 'undefined-variable', message });
-  return {
-    cursor: undefinedBecause(`cursor is not defined in ${facts.label}: ${facts.cursorHint}`),
-    page: undefinedBecause(
-      facts.paginator
-        ? `page.size is not defined: the paginator of sync '${facts.syncName}' has no pageSize`
-        : `page.size is not defined: sync '${facts.syncName}' has no paginator with a pageSize`,
-    ),
-    partition: undefinedBecause(`partition is not defined: sync '${facts.syncName}' has no partitions`),
-    until: undefinedBecause(`until is only defined in incremental syncs (now minus the cursor's bufferSeconds)`),
-    record: undefinedBecause('record is only available in map, primaryKey, icon and content'),
-  };
 }
 
 /** map values, primaryKey, icon and content: strings not starting with '$' are templates. */

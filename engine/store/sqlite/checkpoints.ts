@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Checkpoint } from '../store.js';
 import type { Connection } from './connection.js';
+import { jsonText } from './json-text.js';
 
 interface CheckpointRow {
   sync: string;
@@ -24,19 +25,7 @@ const fromRow = (row: CheckpointRow): Checkpoint => ({
 
 function stateJson(checkpoint: Checkpoint): string | null {
   if (checkpoint.state === undefined) return null;
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(checkpoint.state);
-  } catch (error) {
-    throw new Error(
-      `Sync "${checkpoint.sync}", partition "${checkpoint.partition}": the next state cannot be saved as JSON: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (json === undefined) {
-    throw new Error(`Sync "${checkpoint.sync}", partition "${checkpoint.partition}": the next state cannot be saved as JSON (it is a ${typeof checkpoint.state})`);
-  }
-  return json;
+  return jsonText(checkpoint.state, `Sync "${checkpoint.sync}", partition "${checkpoint.partition}": the next state`);
 }
 
 export class Checkpoints {
@@ -46,6 +35,7 @@ export class Checkpoints {
   private readonly upsert: Statement;
   private readonly dropAll: Statement;
   private readonly dropOfSync: Statement;
+  private readonly dropOne: Statement;
   private readonly unfinished: Statement;
 
   constructor(db: Connection) {
@@ -59,6 +49,7 @@ export class Checkpoints {
     );
     this.dropAll = db.prepare('DELETE FROM _checkpoints');
     this.dropOfSync = db.prepare('DELETE FROM _checkpoints WHERE sync = ?');
+    this.dropOne = db.prepare('DELETE FROM _checkpoints WHERE sync = ? AND partition = ?');
     this.unfinished = db.prepare(
       'SELECT partition FROM _checkpoints WHERE sync = ? AND (done_in_cycle IS NULL OR done_in_cycle <> ?) ORDER BY partition',
     );
@@ -82,6 +73,10 @@ export class Checkpoints {
   drop(sync?: string): void {
     if (sync === undefined) this.dropAll.run();
     else this.dropOfSync.run(sync);
+  }
+
+  dropPartitions(sync: string, partitions: readonly string[]): void {
+    for (const partition of partitions) this.dropOne.run(sync, partition);
   }
 
   /** Partitions of `sync` that have not finished cycle `cycle`. */

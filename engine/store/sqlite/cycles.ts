@@ -8,23 +8,28 @@ interface CycleRow {
   id: number;
   sync: string;
   mode: SyncMode;
+  full: 0 | 1;
   started_at: string;
   start_seq: number;
   closed_at: string | null;
 }
 
-const fromRow = (row: CycleRow): Cycle => ({
+const fromRow = (row: CycleRow, resumed: boolean): Cycle => ({
   id: row.id,
   sync: row.sync,
   mode: row.mode,
   startedAt: row.started_at,
   startSeq: row.start_seq,
+  full: row.full === 1,
+  resumed,
 });
 
 export class Cycles {
   private readonly byId: Statement;
   private readonly openOfSync: Statement;
   private readonly lastOfSync: Statement;
+  private readonly firstOfSync: Statement;
+  private readonly lastFullClosedOfSync: Statement;
   private readonly insert: Statement;
   private readonly close: Statement;
   private readonly abandonAll: Statement;
@@ -34,15 +39,21 @@ export class Cycles {
     this.byId = db.prepare('SELECT * FROM _cycles WHERE id = ?');
     this.openOfSync = db.prepare('SELECT * FROM _cycles WHERE sync = ? AND closed_at IS NULL');
     this.lastOfSync = db.prepare('SELECT * FROM _cycles WHERE sync = ? ORDER BY id DESC LIMIT 1');
-    this.insert = db.prepare('INSERT INTO _cycles (sync, mode, started_at, start_seq) VALUES (?, ?, ?, ?) RETURNING *');
+    this.firstOfSync = db.prepare('SELECT * FROM _cycles WHERE sync = ? ORDER BY id LIMIT 1');
+    // swept is NULL for an abandoned cycle: it closed without sweeping, so it was not a full cycle.
+    this.lastFullClosedOfSync = db.prepare(
+      'SELECT * FROM _cycles WHERE sync = ? AND full = 1 AND swept IS NOT NULL ORDER BY id DESC LIMIT 1',
+    );
+    this.insert = db.prepare('INSERT INTO _cycles (sync, mode, full, started_at, start_seq) VALUES (?, ?, ?, ?, ?) RETURNING *');
     this.close = db.prepare('UPDATE _cycles SET closed_at = ?, swept = ? WHERE id = ?');
     this.abandonAll = db.prepare('UPDATE _cycles SET closed_at = ? WHERE closed_at IS NULL');
     this.abandonOfSync = db.prepare('UPDATE _cycles SET closed_at = ? WHERE sync = ? AND closed_at IS NULL');
   }
 
+  /** The sync's open cycle, marked resumed: whoever gets it continues an earlier start. */
   openOf(sync: string): Cycle | undefined {
     const row = this.openOfSync.get(sync) as CycleRow | undefined;
-    return row && fromRow(row);
+    return row && fromRow(row, true);
   }
 
   /** The mode of the sync's most recent cycle, open or closed. */
@@ -50,8 +61,15 @@ export class Cycles {
     return (this.lastOfSync.get(sync) as CycleRow | undefined)?.mode;
   }
 
-  start(sync: string, mode: SyncMode, startSeq: number, now: string): Cycle {
-    return fromRow(this.insert.get(sync, mode, now, startSeq) as CycleRow);
+  /** See Store.lastFullCycleAt. */
+  lastFullAt(sync: string): string | undefined {
+    const full = this.lastFullClosedOfSync.get(sync) as CycleRow | undefined;
+    if (full !== undefined) return full.closed_at ?? undefined;
+    return (this.firstOfSync.get(sync) as CycleRow | undefined)?.started_at;
+  }
+
+  start(sync: string, mode: SyncMode, full: boolean, startSeq: number, now: string): Cycle {
+    return fromRow(this.insert.get(sync, mode, Number(full), now, startSeq) as CycleRow, false);
   }
 
   /** The cycle as stored, if it is still open; undefined once closed or abandoned. */
@@ -61,7 +79,7 @@ export class Cycles {
     if (row.sync !== cycle.sync) {
       throw new Error(`Cycle ${cycle.id} belongs to sync "${row.sync}", not "${cycle.sync}"`);
     }
-    return fromRow(row);
+    return fromRow(row, cycle.resumed);
   }
 
   /** Throws unless `cycle` is open: a commit into a closed cycle would resurrect forgotten state. */

@@ -1,20 +1,24 @@
 /**
  * The embedded store: one SQLite file holding the managed tables (one per database) and the system
- * tables (_sequence, _databases, _columns, _links, _cycles, _checkpoints, _runs, _run_failures).
+ * tables (_sequence, _databases, _columns, _links, _cycles, _checkpoints, _anchors, _tombstones, _runs,
+ * _run_failures).
  * Synchronous inside (better-sqlite3), async at the Store interface. Several processes may open
  * the same file: writes take the write lock up front and wait for it (busy_timeout).
  */
 import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/types.js';
 import type { Checkpoint, CommitBatch, CommitResult, Cycle, RowsPage, RunOutcome, RunRecord, Store } from '../store.js';
+import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
-import { readRows, sweepRows, writeChanges } from './rows.js';
+import { readRows } from './read-rows.js';
+import { sweepRows, writeChanges } from './rows.js';
 import { Runs } from './runs.js';
 import { WriteSequence } from './sequence.js';
 import { migrateSystemSchema } from './system-schema.js';
 import { ManagedTables } from './tables.js';
+import { Tombstones } from './tombstones.js';
 
 const now = (): string => new Date().toISOString();
 
@@ -25,6 +29,8 @@ export class SqliteStore implements Store {
   private readonly tables: ManagedTables;
   private readonly checkpoints: Checkpoints;
   private readonly cycles: Cycles;
+  private readonly anchors: Anchors;
+  private readonly tombstones: Tombstones;
   private readonly runs: Runs;
 
   /** Opens (or creates) the SQLite file at `file`; its folder must exist (openStore creates it). */
@@ -41,6 +47,8 @@ export class SqliteStore implements Store {
     this.tables = new ManagedTables(this.db, this.links);
     this.checkpoints = new Checkpoints(this.db);
     this.cycles = new Cycles(this.db);
+    this.anchors = new Anchors(this.db);
+    this.tombstones = new Tombstones(this.db);
     this.runs = new Runs(this.db);
   }
 
@@ -50,19 +58,35 @@ export class SqliteStore implements Store {
 
   /**
    * Resumes the sync's open cycle, or starts one at the current write sequence. A new cycle starts
-   * without checkpoints when its state cannot carry over: `fresh` (--full), replace mode (its state
-   * is pagination within one cycle), or a mode different from the previous cycle's. An open cycle of
-   * the other mode is abandoned (closed without sweeping) for the same reason.
+   * without checkpoints when its state cannot carry over: `fresh` (--full), a full cycle (replace
+   * mode, whose state is pagination within one cycle, or a full incremental cycle, which reads from
+   * the initial cursor), or a mode different from the previous cycle's. An open cycle of the other
+   * mode is abandoned (closed without sweeping) for the same reason. A fresh or full cycle also
+   * drops the sync's anchor: it does not start from the delta's position.
    */
-  async openCycle(sync: string, mode: SyncMode, options: { fresh?: boolean } = {}): Promise<Cycle> {
+  async openCycle(sync: string, mode: SyncMode, options: { fresh?: boolean; full?: boolean } = {}): Promise<Cycle> {
     return writeTransaction(this.db, () => {
       const open = this.cycles.openOf(sync);
       if (open !== undefined && open.mode === mode && !options.fresh) return open;
       const time = now();
       if (open !== undefined) this.cycles.markClosed(open, null, time);
-      if (options.fresh || mode === 'replace' || this.cycles.lastModeOf(sync) !== mode) this.checkpoints.drop(sync);
-      return this.cycles.start(sync, mode, this.sequence.current(), time);
+      const full = mode === 'replace' || options.full === true;
+      if (options.fresh || full || this.cycles.lastModeOf(sync) !== mode) this.checkpoints.drop(sync);
+      if (options.fresh || full) this.anchors.drop(sync);
+      return this.cycles.start(sync, mode, full, this.sequence.current(), time);
     });
+  }
+
+  async lastFullCycleAt(sync: string): Promise<string | undefined> {
+    return this.cycles.lastFullAt(sync);
+  }
+
+  async setAnchor(sync: string, state: unknown): Promise<boolean> {
+    return this.anchors.set(sync, state, now());
+  }
+
+  async getAnchor(sync: string): Promise<unknown | undefined> {
+    return this.anchors.get(sync);
   }
 
   async getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined> {
@@ -79,7 +103,7 @@ export class SqliteStore implements Store {
       const { cycle } = batch;
       this.cycles.requireOpen(cycle);
       const time = now();
-      const result = writeChanges(table, this.links, batch.changes, this.sequence.next(), time);
+      const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, this.sequence.next(), time);
       this.checkpoints.put({
         sync: cycle.sync,
         partition: batch.partition,
@@ -88,14 +112,17 @@ export class SqliteStore implements Store {
         doneInCycle: batch.partitionDone ? cycle.id : null,
         updatedAt: time,
       });
+      // The delta has a position of its own now; the anchor only mattered until then.
+      this.anchors.drop(cycle.sync);
       this.runs.record(batch.runId, cycle.sync, { ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries });
       return result;
     });
   }
 
   /**
-   * Refuses to sweep while a partition of the cycle is unfinished: its unseen rows would be deleted
-   * (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does nothing.
+   * A full cycle refuses to sweep while a partition of it is unfinished: its unseen rows would be
+   * deleted (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does
+   * nothing.
    */
   async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number> {
     const table = this.tables.get(database);
@@ -103,18 +130,22 @@ export class SqliteStore implements Store {
       const stored = this.cycles.stillOpen(cycle);
       if (stored === undefined) return 0;
       let swept = 0;
-      if (stored.mode === 'replace') {
+      if (stored.full) {
         const listed = partitions && new Set(partitions);
-        const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id).filter((partition) => !listed || listed.has(partition));
-        if (unfinished.length > 0) {
+        const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id);
+        const blocking = unfinished.filter((partition) => !listed || listed.has(partition));
+        if (blocking.length > 0) {
           throw new Error(
-            `Sync "${stored.sync}": cannot close replace cycle ${stored.id} while partition(s) ` +
-              `${unfinished.map((partition) => JSON.stringify(partition)).join(', ')} have not finished; ` +
+            `Sync "${stored.sync}": cannot close ${stored.mode === 'replace' ? 'replace' : 'full'} cycle ${stored.id} while partition(s) ` +
+              `${blocking.map((partition) => JSON.stringify(partition)).join(', ')} have not finished; ` +
               'sweeping now would delete their rows',
           );
         }
         swept = sweepRows(table, this.links, stored.startSeq);
-        this.checkpoints.drop(stored.sync);
+        // Replace state is pagination within the cycle; an incremental cursor is where the delta
+        // continues, except that of a partition the cycle no longer lists.
+        if (stored.mode === 'replace') this.checkpoints.drop(stored.sync);
+        else this.checkpoints.dropPartitions(stored.sync, unfinished);
       }
       this.cycles.markClosed(stored, swept, now());
       return swept;
@@ -124,6 +155,7 @@ export class SqliteStore implements Store {
   async resetState(sync?: string): Promise<void> {
     writeTransaction(this.db, () => {
       this.checkpoints.drop(sync);
+      this.anchors.drop(sync);
       this.cycles.abandon(now(), sync);
     });
   }

@@ -8,8 +8,11 @@ import { codecOf, type Codec } from './codec.js';
 import type { Connection } from './connection.js';
 import { quoteIdentifier } from './quote.js';
 
-/** Columns every managed table has before its property columns. */
-export const systemColumns = ['_key', '_seq', '_icon', '_content', '_updated_at'] as const;
+/**
+ * Columns every managed table has besides its property columns. `_version` came later: tables
+ * created before it get it added when they are next ensured.
+ */
+export const systemColumns = ['_key', '_seq', '_icon', '_content', '_updated_at', '_version'] as const;
 
 export interface ManagedColumn {
   property: PropertyDefinition;

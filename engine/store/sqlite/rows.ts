@@ -1,23 +1,52 @@
-/** Writing, sweeping and reading the rows of a managed table. */
-import type { Change, PropertyValue, UpsertChange } from '../../core/types.js';
-import type { CommitResult, RowsPage } from '../store.js';
+/**
+ * Writing and sweeping the rows of a managed table.
+ *
+ * Versioned changes (last writer wins): `_version` holds the newest version known for the row and
+ * `_tombstones` the newest version each key was deleted at. A versioned change older than either
+ * is stale: it is not applied, whatever order concurrent syncs (a backfill and its delta, a lagging
+ * page) deliver changes in. Equal versions apply: the later delivery wins the tie. A record
+ * re-created after its deletion (an upsert not older than the tombstone) keeps the tombstone: it
+ * still rejects what is older than that deletion should the row go again without a version (a
+ * sweep), and dropping it would cost a write per versioned upsert.
+ *
+ * Unversioned changes cannot be ordered against versioned ones, so they always apply and leave the
+ * version knowledge as it was: an unversioned upsert writes the data but keeps `_version` (a new
+ * row gets NULL) and keeps the key's tombstone; an unversioned delete records no tombstone. This
+ * is sound because a version, once seen, is a floor: a versioned change older than it is outdated
+ * whatever the row holds now, and one at or above it applies. (Resetting `_version` to NULL on an
+ * unversioned write would let a late, older versioned change overwrite newer data.)
+ */
+import type { Change, DeleteChange, PropertyValue, UpsertChange } from '../../core/types.js';
+import type { CommitResult } from '../store.js';
 import { describeType, describeValue, type SqlValue } from './codec.js';
-import { readTransaction, type Connection } from './connection.js';
-import { Links } from './links.js';
+import type { Links } from './links.js';
 import type { ManagedColumn, ManagedTable } from './managed-table.js';
+import { Tombstones } from './tombstones.js';
 
-/** Applies `changes` in order; every row written is stamped with `seq`. Runs inside the caller's transaction. */
-export function writeChanges(table: ManagedTable, links: Links, changes: readonly Change[], seq: number, now: string): CommitResult {
-  const result: CommitResult = { upserted: 0, deleted: 0 };
+export interface RowStores {
+  links: Links;
+  tombstones: Tombstones;
+}
+
+/**
+ * Applies `changes` in order; every row written is stamped with `seq`. Runs inside the caller's
+ * transaction. An upsert that is stale because its row holds a newer version still stamps the row:
+ * the record exists at the source, so a full cycle that saw it must not sweep it.
+ */
+export function writeChanges(table: ManagedTable, stores: RowStores, changes: readonly Change[], seq: number, now: string): CommitResult {
+  const result: CommitResult = { upserted: 0, deleted: 0, stale: 0 };
   for (const change of changes) {
     if (typeof change?.key !== 'string') {
       throw new Error(`Database "${table.name}": a change has key ${describeValue(change?.key)}; keys are strings`);
     }
+    checkVersion(table, change);
     if (change.type === 'upsert') {
-      upsertRow(table, links, change, seq, now);
-      result.upserted += 1;
+      if (upsertRow(table, stores, change, seq, now)) result.upserted += 1;
+      else result.stale += 1;
     } else if (change.type === 'delete') {
-      result.deleted += deleteRow(table, links, change.key);
+      const outcome = deleteRow(table, stores, change);
+      if (outcome === 'deleted') result.deleted += 1;
+      else if (outcome === 'stale') result.stale += 1;
     } else {
       throw new Error(`Database "${table.name}", row "${(change as Change).key}": unknown change type ${JSON.stringify((change as { type: unknown }).type)}`);
     }
@@ -25,48 +54,79 @@ export function writeChanges(table: ManagedTable, links: Links, changes: readonl
   return result;
 }
 
+function checkVersion(table: ManagedTable, change: Change): void {
+  const { version } = change;
+  if (version === undefined || (typeof version === 'number' && Number.isFinite(version))) return;
+  throw new Error(`Database "${table.name}", row "${change.key}": version expects a finite number, got ${describeValue(version)}`);
+}
+
 /** Own and defined: `{ a: undefined }` carries no `a`, and `constructor` is not a property name on every object. */
 function isPresent(record: object, name: string): boolean {
   return Object.hasOwn(record, name) && (record as Record<string, unknown>)[name] !== undefined;
 }
 
-/** Inserts the row or updates only what the change carries: absent properties keep their values. */
-function upsertRow(table: ManagedTable, links: Links, change: UpsertChange, seq: number, now: string): void {
+/**
+ * Inserts the row or updates only what the change carries: absent properties keep their values.
+ * Returns false when the change was stale (versioned, and older than the row or its tombstone).
+ */
+function upsertRow(table: ManagedTable, stores: RowStores, change: UpsertChange, seq: number, now: string): boolean {
   const where = `Database "${table.name}", row "${change.key}"`;
   const properties: Record<string, PropertyValue> = change.properties ?? {};
   const unknown = Object.keys(properties).find((name) => properties[name] !== undefined && !table.column(name));
   if (unknown !== undefined) throw new Error(`${where}: property "${unknown}" is not defined in the database`);
 
+  const { version } = change;
+  const versioned = version !== undefined;
   const withIcon = isPresent(change, 'icon');
   const withContent = isPresent(change, 'pageContentMarkdown');
   const present = table.columns.filter((column) => isPresent(properties, column.property.name));
   const values: SqlValue[] = [change.key, seq, now];
+  if (versioned) values.push(version);
   if (withIcon) values.push(checkedText(change.icon, `${where}: icon`));
   if (withContent) values.push(checkedText(change.pageContentMarkdown, `${where}: pageContentMarkdown`));
   for (const column of present) values.push(encode(column, properties[column.property.name], where));
+  if (versioned) values.push(table.name, change.key, version);
 
   // One statement per set of columns carried; a sync's changes usually all carry the same set.
-  const shape = `upsert:${Number(withIcon)}${Number(withContent)}:${present.map((column) => column.position).join(',')}`;
-  table.statement(shape, () => upsertSql(table, withIcon, withContent, present)).run(values);
-
-  for (const column of present) {
-    if (column.linksTo !== null) links.replace(table, column, change.key, properties[column.property.name] as string[] | null);
+  const shape = `upsert:${Number(versioned)}${Number(withIcon)}${Number(withContent)}:${present.map((column) => column.position).join(',')}`;
+  const { changes } = table.statement(shape, () => upsertSql(table, versioned, withIcon, withContent, present)).run(values);
+  if (changes === 0) {
+    // Stale because the row holds a newer version: the record exists at the source, and whoever saw
+    // it must not sweep it. Stale because of a newer tombstone: the newest fact is its deletion.
+    table.statement('touch', () => `UPDATE ${table.quoted} SET _seq = ? WHERE _key = ? AND _version > ?`).run(seq, change.key, version);
+    return false;
   }
+  for (const column of present) {
+    if (column.linksTo !== null) stores.links.replace(table, column, change.key, properties[column.property.name] as string[] | null);
+  }
+  return true;
 }
 
-function upsertSql(table: ManagedTable, withIcon: boolean, withContent: boolean, present: readonly ManagedColumn[]): string {
+/**
+ * Unversioned: a plain upsert that never touches `_version`. Versioned: the row is inserted only
+ * when no newer tombstone exists, and updated only when its version is not newer (no row changes
+ * when stale).
+ */
+function upsertSql(table: ManagedTable, versioned: boolean, withIcon: boolean, withContent: boolean, present: readonly ManagedColumn[]): string {
   const columns = [
     '_key',
     '_seq',
     '_updated_at',
+    ...(versioned ? ['_version'] : []),
     ...(withIcon ? ['_icon'] : []),
     ...(withContent ? ['_content'] : []),
     ...present.map((column) => column.quoted),
   ];
-  const updates = columns.slice(1).map((column) => `${column} = excluded.${column}`);
+  const placeholders = columns.map(() => '?').join(', ');
+  const updates = columns.slice(1).map((column) => `${column} = excluded.${column}`).join(', ');
+  if (!versioned) {
+    return `INSERT INTO ${table.quoted} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT (_key) DO UPDATE SET ${updates}`;
+  }
+  // INSERT … SELECT needs its WHERE for SQLite to parse the ON CONFLICT that follows.
   return (
-    `INSERT INTO ${table.quoted} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (_key) DO UPDATE SET ${updates.join(', ')}`
+    `INSERT INTO ${table.quoted} (${columns.join(', ')}) SELECT ${placeholders} WHERE NOT ${Tombstones.newerExists} ` +
+    `ON CONFLICT (_key) DO UPDATE SET ${updates} ` +
+    `WHERE ${table.quoted}._version IS NULL OR ${table.quoted}._version <= excluded._version`
   );
 }
 
@@ -86,52 +146,32 @@ function checkedText(value: unknown, what: string): string | null {
   throw new Error(`${what} expects a string or null, got ${describeValue(value)}`);
 }
 
-/** Returns 1 when the row existed. */
-function deleteRow(table: ManagedTable, links: Links, key: string): number {
-  links.deleteRow(table, key);
-  return table.statement('delete', () => `DELETE FROM ${table.quoted} WHERE _key = ?`).run(key).changes;
+/**
+ * Unversioned: deletes the row if it exists. Versioned: unless the row or the key's tombstone is
+ * newer, deletes the row and records the tombstone, also for a key with no row (so that an older
+ * upsert delivered later cannot create it).
+ */
+function deleteRow(table: ManagedTable, stores: RowStores, change: DeleteChange): 'deleted' | 'absent' | 'stale' {
+  const { key, version } = change;
+  if (version !== undefined) {
+    const row = table.statement('version', () => `SELECT _version FROM ${table.quoted} WHERE _key = ?`).get(key) as
+      | { _version: number | null }
+      | undefined;
+    const newest = Math.max(row?._version ?? -Infinity, stores.tombstones.version(table.name, key) ?? -Infinity);
+    if (newest > version) return 'stale';
+    stores.tombstones.record(table.name, key, version);
+    if (row === undefined) return 'absent';
+  }
+  stores.links.deleteRow(table, key);
+  const { changes } = table.statement('delete', () => `DELETE FROM ${table.quoted} WHERE _key = ?`).run(key);
+  return changes > 0 ? 'deleted' : 'absent';
 }
 
-/** Mark-and-sweep: deletes the rows nobody wrote after `startSeq`. Runs inside the caller's transaction. */
+/**
+ * Mark-and-sweep: deletes the rows nobody wrote after `startSeq`. Records no tombstones (a sweep has
+ * no version). Runs inside the caller's transaction.
+ */
 export function sweepRows(table: ManagedTable, links: Links, startSeq: number): number {
   links.deleteUnwrittenSince(table, startSeq);
   return table.statement('sweep', () => `DELETE FROM ${table.quoted} WHERE _seq <= ?`).run(startSeq).changes;
-}
-
-function checkPaging(value: number | undefined, what: string): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new Error(`readRows: ${what} must be a non-negative integer, got ${String(value)}`);
-  }
-}
-
-/** A page of rows by property name (plus `_key` and back-links), ordered by key. */
-export function readRows(
-  db: Connection,
-  table: ManagedTable,
-  links: Links,
-  options: { limit?: number; offset?: number } = {},
-): RowsPage {
-  checkPaging(options.limit, 'limit');
-  checkPaging(options.offset, 'offset');
-  return readTransaction(db, () => {
-    const backLinks = links.into(table.name);
-    const { total } = table.statement('count', () => `SELECT count(*) AS total FROM ${table.quoted}`).get() as { total: number };
-    const select = table.statement(`read:${JSON.stringify(backLinks)}`, () => {
-      const columns = ['row._key', ...table.columns.map((column) => `row.${column.quoted}`), ...backLinks.map(() => Links.selectExpression('row'))];
-      return `SELECT ${columns.join(', ')} FROM ${table.quoted} AS row ORDER BY row._key LIMIT ? OFFSET ?`;
-    });
-    const parameters = [...backLinks.flatMap((link) => [table.name, link.sourceDb, link.property]), options.limit ?? -1, options.offset ?? 0];
-    const raw = select.raw(true).all(parameters) as SqlValue[][];
-    const rows = raw.map((values) => {
-      const row: Record<string, unknown> = { _key: values[0] };
-      table.columns.forEach((column, index) => {
-        row[column.property.name] = column.codec.decode(values[index + 1]);
-      });
-      backLinks.forEach((link, index) => {
-        row[link.name] = JSON.parse(values[table.columns.length + 1 + index] as string) as string[];
-      });
-      return row;
-    });
-    return { total, rows };
-  });
 }

@@ -5,7 +5,8 @@
  */
 import { writeTransaction, type Connection } from './connection.js';
 
-const migrations: readonly string[] = [
+/** Exported so that tests can build a file as an older syncspec left it. */
+export const migrations: readonly string[] = [
   `
   -- One counter per file: each commit takes the next value and stamps every row it writes with it.
   CREATE TABLE _sequence (
@@ -92,6 +93,31 @@ const migrations: readonly string[] = [
     reason TEXT NOT NULL
   );
   CREATE INDEX _run_failures_run ON _run_failures (run_id, id);
+  `,
+  `
+  -- Full cycles sweep what they did not write when they close: every replace cycle, and the
+  -- periodic, --full and resync cycles of incremental syncs.
+  ALTER TABLE _cycles ADD COLUMN full INTEGER NOT NULL DEFAULT 0 CHECK (full IN (0, 1));
+  UPDATE _cycles SET full = (mode = 'replace');
+  -- A sync's history, for "when did its last full cycle close".
+  CREATE INDEX _cycles_sync ON _cycles (sync, id);
+
+  -- Event anchors: a delta's position snapshotted when its paired backfill started (JSON text);
+  -- the delta starts there while it has no checkpoint of its own.
+  CREATE TABLE _anchors (
+    sync       TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  -- Versioned deletions: the newest version each key was deleted at, so that an older upsert
+  -- delivered late (by a lagging page, or a concurrent sync) cannot resurrect the record.
+  CREATE TABLE _tombstones (
+    database TEXT NOT NULL COLLATE NOCASE,
+    key      TEXT NOT NULL,
+    version  REAL NOT NULL,
+    PRIMARY KEY (database, key)
+  ) WITHOUT ROWID;
   `,
 ];
 

@@ -60,6 +60,7 @@ export class ManagedTables {
     if (!this.isRecorded(table)) {
       writeTransaction(this.db, () => {
         const created = this.createIfMissing(table);
+        if (!created) this.addVersionColumn(table);
         this.migrateColumns(table, created);
         this.checkNamesOn(definition.name);
         for (const column of table.columns) {
@@ -84,6 +85,7 @@ export class ManagedTables {
         .all(table.name) as RecordedColumn[];
       const byName = new Map(recorded.map((row) => [row.property, row]));
       return (
+        this.hasVersionColumn(table) &&
         recorded.length === table.columns.length &&
         table.columns.every(({ property }) => {
           const row = byName.get(property.name);
@@ -97,6 +99,15 @@ export class ManagedTables {
         })
       );
     });
+  }
+
+  private hasVersionColumn(table: ManagedTable): boolean {
+    return this.db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = '_version'").get(table.name) !== undefined;
+  }
+
+  /** Tables created before versioned writes existed lack `_version`; their rows start unversioned. */
+  private addVersionColumn(table: ManagedTable): void {
+    if (!this.hasVersionColumn(table)) this.db.exec(`ALTER TABLE ${table.quoted} ADD COLUMN _version REAL`);
   }
 
   /** Creates the table if no database of that name exists yet; true when it did. */
@@ -120,7 +131,7 @@ export class ManagedTables {
     const propertyColumns = table.columns.map((column) => `, ${column.quoted} ${column.codec.sqlType}`).join('');
     this.db.exec(
       `CREATE TABLE ${table.quoted} (_key TEXT PRIMARY KEY, _seq INTEGER NOT NULL, _icon TEXT, _content TEXT, ` +
-        `_updated_at TEXT${propertyColumns})`,
+        `_updated_at TEXT, _version REAL${propertyColumns})`,
     );
     this.db.exec(`CREATE INDEX ${quoteIdentifier(`${table.name}._seq`)} ON ${table.quoted} (_seq)`);
     this.db.prepare('INSERT INTO _databases (name, created_at) VALUES (?, ?)').run(table.name, new Date().toISOString());

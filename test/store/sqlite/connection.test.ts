@@ -17,7 +17,9 @@ describe('the SQLite file', () => {
     db.close();
     expect(mode).toBe('wal');
     expect(version).toBe(systemSchemaVersion);
-    expect(tables).toEqual(['_checkpoints', '_columns', '_cycles', '_databases', '_links', '_run_failures', '_runs', '_sequence']);
+    expect(tables).toEqual([
+      '_anchors', '_checkpoints', '_columns', '_cycles', '_databases', '_links', '_run_failures', '_runs', '_sequence', '_tombstones',
+    ]);
   });
 
   it('is shared by two stores on one file, as two processes would', async () => {

@@ -9,12 +9,12 @@ describe('cycles', () => {
   it('resumes the open cycle of a sync', async () => {
     const store = stores.open();
     const cycle = await store.openCycle('crm.sync', 'replace');
-    expect(cycle).toMatchObject({ sync: 'crm.sync', mode: 'replace', startSeq: 0 });
+    expect(cycle).toMatchObject({ sync: 'crm.sync', mode: 'replace', startSeq: 0, full: true, resumed: false });
     // An interrupted cycle resumes with its checkpoints; another process sees the same open cycle.
     const runId = await store.startRun('crm.sync');
     await store.commit(batch(runId, cycle, contacts, [upsert('a', { Name: 'A' })], { nextState: { page: 2 } }));
     const elsewhere = stores.open();
-    expect(await elsewhere.openCycle('crm.sync', 'replace')).toEqual(cycle);
+    expect(await elsewhere.openCycle('crm.sync', 'replace')).toEqual({ ...cycle, resumed: true });
     expect(await elsewhere.getCheckpoint('crm.sync', '')).toMatchObject({ state: { page: 2 }, cycle: cycle.id, doneInCycle: null });
   });
 
@@ -92,7 +92,7 @@ describe('cycles', () => {
     await expect(store.closeCycle(cycle, contacts)).rejects.toThrow(
       `Sync "crm.sync": cannot close replace cycle ${cycle.id} while partition(s) "half" have not finished; sweeping now would delete their rows`,
     );
-    expect(await store.openCycle('crm.sync', 'replace')).toEqual(cycle);
+    expect(await store.openCycle('crm.sync', 'replace')).toEqual({ ...cycle, resumed: true });
   });
 
   it('drops an unfinished partition that the cycle no longer lists, and sweeps its rows', async () => {
@@ -128,7 +128,7 @@ describe('cycles', () => {
     await store.resetState('crm.one');
     expect((await store.listCheckpoints()).map((checkpoint) => checkpoint.sync)).toEqual(['crm.two']);
     expect((await store.openCycle('crm.one', 'incremental')).id).not.toBe(one.cycle.id);
-    expect(await store.openCycle('crm.two', 'incremental')).toEqual(two.cycle);
+    expect(await store.openCycle('crm.two', 'incremental')).toEqual({ ...two.cycle, resumed: true });
 
     await store.resetState();
     expect(await store.listCheckpoints()).toEqual([]);

@@ -46,7 +46,7 @@ describe('commit', () => {
     const { runId, cycle } = await begin(store, 'crm.sync', 'incremental');
     await store.commit(batch(runId, cycle, contacts, [upsert('a', { Name: 'A' }), upsert('b', { Name: 'B' })]));
     const deletes: Change[] = [{ type: 'delete', key: 'a' }, { type: 'delete', key: 'missing' }];
-    expect(await store.commit(batch(runId, cycle, contacts, deletes))).toEqual({ upserted: 0, deleted: 1 });
+    expect(await store.commit(batch(runId, cycle, contacts, deletes))).toEqual({ upserted: 0, deleted: 1, stale: 0 });
     expect((await store.readRows(contacts)).rows.map((row) => row._key)).toEqual(['b']);
     expect(await store.getRun(runId)).toMatchObject({ upserted: 2, deleted: 1 });
   });

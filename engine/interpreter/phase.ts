@@ -1,0 +1,254 @@
+/**
+ * One stream walked through one cycle, one page (or part of a page) per call: fetch the page at a
+ * position, split it to maxChangesPerCommit, track the high-water mark, finish the cycle. Written once
+ * for every stream a sync runs: its own records (the delta) and, flip-flop, its delete stream.
+ *
+ * State (plain JSON, stored verbatim in checkpoints):
+ * - `page`: where the cycle is — the paginator position of the next page and how many of its
+ *   records are already committed (a page larger than maxChangesPerCommit is split).
+ * - `cursor` (incremental): the lower bound the requests use; it moves only at the end of a cycle,
+ *   except with keyset and requery pagination, where the position after each page *is* the cursor.
+ * - `high` (incremental): the highest record position seen so far in this cycle. Taking the
+ *   maximum over every record (not the last one) makes newest-first feeds safe.
+ *
+ * Event feeds (a `timeField`): records younger than now − buffer are not consumed. An ascending feed
+ * stops at the first one (the rest of the page waits for a later cycle); a newest-first feed skips
+ * them and takes the older ones. Either way the cursor never moves past a record not consumed.
+ */
+import type { Change, ExecuteContext, FailedRecord } from '../core/types.js';
+import type { Cursor as CursorSpec, Paginator } from '../spec/types.generated.js';
+import { SyncError } from '../core/errors.js';
+import { selectFirst } from '../extract/jsonpath.js';
+import type { MapContext } from '../mapping/record-mapper.js';
+import type { TemplateContext } from '../template/render.js';
+import {
+  canonicalValue, comparePositions, compareValues, describeRaw, renderValue, timestampMs, upperBound,
+  type CursorPosition, type CursorRules,
+} from './cursor.js';
+import type { PageChanges } from './records.js';
+import type { FetchedPage, Stream } from './stream.js';
+
+export interface PhaseState {
+  cursor?: CursorPosition;
+  high?: CursorPosition;
+  page?: { position: unknown; skip: number };
+}
+
+export interface IncrementalRules {
+  spec: CursorSpec;
+  rules: CursorRules;
+  /** Keyset and requery pagination: the page position is the cursor. */
+  pagedByCursor: boolean;
+}
+
+/** Keyset and requery pagination page by the cursor itself. */
+export function isPagedByCursor(paginate: Paginator | undefined): boolean {
+  return paginate?.type === 'keyset' || paginate?.type === 'requery';
+}
+
+export interface PhaseRules {
+  stream: Stream;
+  incremental?: IncrementalRules;
+  maxChanges: number;
+  vars: Record<string, unknown>;
+  secrets: Record<string, string>;
+  /** The changes of the records the phase consumes. */
+  toChanges(records: unknown[], ctx: MapContext): PageChanges;
+  /** Changes read beside the records (`deletes.ids`), once per page. */
+  listed?(body: unknown): Change[];
+  /** A record's key for a failure report; null when it has none. */
+  keyOf(record: unknown, ctx: MapContext): string | null;
+}
+
+export interface PhaseResult {
+  changes: Change[];
+  failed: FailedRecord[];
+  /** The stream is caught up: the cycle ends. */
+  done: boolean;
+  /** Where the stream stands; once done, what the next cycle starts from (undefined: nothing persists). */
+  state: PhaseState | undefined;
+}
+
+export type Phase = (state: PhaseState | undefined, ctx: ExecuteContext) => Promise<PhaseResult>;
+
+/** {{cursor}} as the requests see it; `tie` only from requery pagination. */
+type RequestCursor = CursorPosition & { tie?: boolean };
+
+interface PageOutcome {
+  changes: Change[];
+  failed: FailedRecord[];
+  fetched: FetchedPage;
+  cursor: CursorPosition | undefined;
+  high: CursorPosition | undefined;
+  until: CursorPosition | undefined;
+}
+
+export function compilePhase(rules: PhaseRules): Phase {
+  // The last fetched page, so a page split over several commits is fetched once.
+  let cached: { key: string; page: FetchedPage } | undefined;
+
+  return async (state, ctx) => {
+    const inc = rules.incremental;
+    const cursor = state?.cursor ?? inc?.rules.initial;
+    const page = state?.page ?? { position: rules.stream.firstPosition(), skip: 0 };
+    const until = inc ? upperBound(ctx.cycleStartedAt, inc.rules) : undefined;
+    const requestCursor: RequestCursor | undefined = positionCursor(rules, page.position) ?? (inc ? cursor : undefined);
+
+    const templateCtx: TemplateContext = {
+      vars: rules.vars, secrets: rules.secrets, partition: ctx.partition.value,
+      now: ctx.cycleStartedAt.toISOString(),
+      until: until ? String(until.value) : undefined,
+      cursor: requestCursor && {
+        value: inc ? renderValue(requestCursor.value, inc.rules) : requestCursor.value,
+        id: requestCursor.id,
+        ...(requestCursor.tie !== undefined && { tie: requestCursor.tie }),
+      },
+    };
+    const cacheKey = JSON.stringify([ctx.partition.key, page.position, requestCursor ?? null]);
+    const fetched = cached?.key === cacheKey ? cached.page : await rules.stream.fetch(page.position, templateCtx, ctx);
+    cached = { key: cacheKey, page: fetched };
+
+    // A page is its listed deletions (`deletes.ids`) followed by its records; `skip` counts both,
+    // so a split page never commits more than maxChanges changes, whichever kind they are.
+    const listed = rules.listed ? rules.listed(fetched.response.body) : [];
+    const end = page.skip + rules.maxChanges;
+    const slice = fetched.records.slice(Math.max(0, page.skip - listed.length), Math.max(0, end - listed.length));
+    const mapCtx: MapContext = { vars: rules.vars, partition: ctx.partition.value };
+    const placement = inc && inc.spec.type !== 'opaque'
+      ? placeRecords(slice, inc, state?.high, youngAfter(ctx, inc.rules), (record) => rules.keyOf(record, mapCtx))
+      : { placed: slice, rejected: [], high: undefined, waiting: false };
+    const { changes, failed } = rules.toChanges(placement.placed, mapCtx);
+    failed.push(...placement.rejected);
+    changes.unshift(...listed.slice(page.skip, end));
+    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until };
+
+    if (placement.waiting) {
+      // An ascending feed reached a record younger than the buffer: it and the rest wait.
+      cached = undefined;
+      return finished(outcome, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
+    }
+    const consumed = Math.min(end, listed.length + fetched.records.length);
+    if (consumed < listed.length + fetched.records.length) {
+      return going(outcome, { cursor, high: placement.high, page: { position: page.position, skip: consumed } });
+    }
+    cached = undefined;
+    return afterPage(rules, outcome);
+  };
+}
+
+function afterPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
+  const { fetched, cursor, high, until } = outcome;
+  const inc = rules.incremental;
+  if (inc?.pagedByCursor) return afterCursorPage(rules, outcome);
+  if (!fetched.next.done) return going(outcome, { cursor, high, page: { position: fetched.next.position, skip: 0 } });
+  if (!inc) return finished(outcome, undefined);
+  if (inc.spec.type === 'opaque') {
+    const token = selectFirst(inc.spec.field, fetched.response.body);
+    const next = token === undefined || token === null ? cursor : { value: canonicalValue(token, inc.rules, inc.spec.field), id: null };
+    return finished(outcome, cursorState(next));
+  }
+  return finished(outcome, cursorState(finalCursor(cursor, high, until, inc.rules)));
+}
+
+/**
+ * Keyset and requery: persist the position after every page; end the cycle at the buffer boundary.
+ * A last page with no records moves the cursor up to now − buffer, as finalCursor does: everything
+ * older is visible by then, and a cursor left at the last record would lag ever further behind.
+ */
+function afterCursorPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
+  const { fetched, cursor, until } = outcome;
+  const cursorRules = rules.incremental!.rules;
+  const reached = fetched.next.done ? undefined : positionCursor(rules, fetched.next.position);
+  let position = (reached && { value: reached.value, id: reached.id }) ?? outcome.high ?? finalCursor(cursor, undefined, until, cursorRules);
+  let capped = false;
+  if (position && until && compareValues(position.value, until.value, cursorRules.type) > 0) {
+    // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
+    position = until;
+    capped = true;
+  }
+  if (fetched.next.done || capped) return finished(outcome, cursorState(position));
+  return going(outcome, { cursor: position, page: { position: fetched.next.position, skip: 0 } });
+}
+
+/**
+ * The cursor at a keyset/requery position, its value canonical like every cursor value: compared
+ * and rendered raw, a zone-less `sql` timestamp would be read in the machine's time zone.
+ */
+function positionCursor(rules: PhaseRules, position: unknown): RequestCursor | undefined {
+  const reached = rules.stream.templateCursor(position);
+  const inc = rules.incremental;
+  if (!reached || !inc) return reached;
+  return { ...reached, value: canonicalValue(reached.value, inc.rules, 'pagination position') };
+}
+
+/** min(high-water, now − buffer); now − buffer after a cycle with no records; never backwards. */
+function finalCursor(cursor: CursorPosition | undefined, high: CursorPosition | undefined, until: CursorPosition | undefined, rules: CursorRules): CursorPosition | undefined {
+  let next = high ?? until ?? cursor;
+  if (next && until && compareValues(next.value, until.value, rules.type) > 0) next = until;
+  if (cursor && next && comparePositions(next, cursor, rules.type) < 0) next = cursor;
+  return next;
+}
+
+/** Epoch ms after which an event-feed record is too young to consume; undefined without a timeField. */
+function youngAfter(ctx: ExecuteContext, rules: CursorRules): number | undefined {
+  return rules.timeField === undefined ? undefined : ctx.cycleStartedAt.getTime() - rules.bufferMs;
+}
+
+interface Placement {
+  placed: unknown[];
+  rejected: FailedRecord[];
+  high: CursorPosition | undefined;
+  /** An ascending feed stopped at a record younger than the buffer. */
+  waiting: boolean;
+}
+
+/**
+ * Places each record on the cursor and returns the highest (value, id). A record whose cursor
+ * field is unreadable cannot be placed, so it is reported as failed instead of being written
+ * while the cursor silently skips past it.
+ */
+function placeRecords(
+  records: unknown[], inc: IncrementalRules, previous: CursorPosition | undefined,
+  youngAfterMs: number | undefined, keyOf: (record: unknown) => string | null,
+): Placement {
+  let high = previous;
+  const placed: unknown[] = [];
+  const rejected: FailedRecord[] = [];
+  for (const record of records) {
+    try {
+      if (youngAfterMs !== undefined && recordTime(record, inc.rules) > youngAfterMs) {
+        if (inc.rules.descending) continue;
+        return { placed, rejected, high, waiting: true };
+      }
+      const id = inc.spec.tieBreaker ? selectFirst(inc.spec.tieBreaker, record) : undefined;
+      const position: CursorPosition = {
+        value: canonicalValue(selectFirst(inc.spec.field, record), inc.rules, `cursor field ${inc.spec.field}`),
+        id: id === undefined || id === null ? null : String(id),
+      };
+      if (!high || comparePositions(position, high, inc.rules.type) > 0) high = position;
+      placed.push(record);
+    } catch (error) {
+      rejected.push({ key: keyOf(record), reason: (error as Error).message });
+    }
+  }
+  return { placed, rejected, high, waiting: false };
+}
+
+function recordTime(record: unknown, rules: CursorRules): number {
+  const raw = selectFirst(rules.timeField!, record);
+  const ms = timestampMs(raw, rules.format);
+  if (ms === undefined) throw new SyncError('bad-cursor', `timeField ${rules.timeField}: expected a timestamp, got ${describeRaw(raw)}`);
+  return ms;
+}
+
+function cursorState(cursor: CursorPosition | undefined): PhaseState | undefined {
+  return cursor ? { cursor } : undefined;
+}
+
+function going(outcome: PageOutcome, state: PhaseState): PhaseResult {
+  return { changes: outcome.changes, failed: outcome.failed, done: false, state };
+}
+
+function finished(outcome: PageOutcome, state: PhaseState | undefined): PhaseResult {
+  return { changes: outcome.changes, failed: outcome.failed, done: true, state };
+}

@@ -30,6 +30,10 @@ export interface SyncspecConfig {
   envFile?: string;
   database?: Database;
   /**
+   * How many syncs run at once. Syncs of different connectors run concurrently; the syncs of one connector run one after another.
+   */
+  concurrency?: number;
+  /**
    * Connector instances by name. The name prefixes table names (NAME.DATABASE) and sync names (NAME.SYNC).
    */
   connectors: {

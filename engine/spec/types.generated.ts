@@ -270,6 +270,7 @@ export interface Api {
    */
   timeoutMs?: number;
   retry?: Retry;
+  rateLimit?: RateLimit;
 }
 /**
  * Headers sent with every request.
@@ -365,6 +366,26 @@ export interface Retry {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+}
+/**
+ * How the API signals its rate limit, beyond 429 + Retry-After and GitHub's 403 + x-ratelimit-remaining: 0 (always recognized). A response whose remaining header reaches 0 makes every sync sharing the pacer wait until the reset.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "rateLimit".
+ */
+export interface RateLimit {
+  /**
+   * Header with the requests left in the window.
+   */
+  remainingHeader?: string;
+  /**
+   * Header saying when the window resets.
+   */
+  resetHeader?: string;
+  /**
+   * How the reset header is written: a Unix time in seconds or ms, seconds from now, or an HTTP date.
+   */
+  resetFormat?: 'epochSeconds' | 'epochMillis' | 'seconds' | 'httpDate';
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -883,6 +904,10 @@ export interface Sync {
   fullSync?: 'off' | string;
   resync?: Resync;
   anchor?: Anchor;
+  /**
+   * How many partitions of this sync run at once (each keeps its own checkpoint).
+   */
+  partitionConcurrency?: number;
   /**
    * Database property name → value source.
    */

@@ -13,7 +13,7 @@ export function registerRun(program: Command): void {
     .description('run one cycle of each selected sync (all enabled syncs by default)')
     .argument('<config>', 'config file')
     .option('-s, --sync <name...>', 'only these syncs (CONNECTOR.SYNC, or SYNC when unambiguous)')
-    .option('--full', 'start a fresh cycle: discard checkpoints of an interrupted cycle; incremental syncs start from their initial cursor')
+    .option('--full', 'start over with a full cycle: discard an interrupted one; incremental syncs read from their initial cursor and sweep what the source no longer has')
     .option('--json', 'print the summaries as JSON')
     .action(async (config: string, options: { sync?: string[]; full?: boolean; json?: boolean }) => {
       const opened = await openOrReport(config);

@@ -81,11 +81,14 @@ interface PageOutcome {
   cursor: CursorPosition | undefined;
   high: CursorPosition | undefined;
   until: CursorPosition | undefined;
+  /** A full cycle: it must read to the end, because it sweeps what it did not read. */
+  full: boolean;
 }
 
 export function compilePhase(rules: PhaseRules): Phase {
-  // The last fetched page, so a page split over several commits is fetched once.
-  let cached: { key: string; page: FetchedPage } | undefined;
+  // The last fetched page of each partition, so a page split over several commits is fetched once.
+  // One entry per partition: partitions of a sync may run concurrently through this one closure.
+  const cache = new Map<string, { key: string; page: FetchedPage }>();
 
   return async (state, ctx) => {
     const inc = rules.incremental;
@@ -104,9 +107,11 @@ export function compilePhase(rules: PhaseRules): Phase {
         ...(requestCursor.tie !== undefined && { tie: requestCursor.tie }),
       },
     };
-    const cacheKey = JSON.stringify([ctx.partition.key, page.position, requestCursor ?? null]);
+    const partitionKey = ctx.partition.key;
+    const cacheKey = JSON.stringify([page.position, requestCursor ?? null]);
+    const cached = cache.get(partitionKey);
     const fetched = cached?.key === cacheKey ? cached.page : await rules.stream.fetch(page.position, templateCtx, ctx);
-    cached = { key: cacheKey, page: fetched };
+    cache.set(partitionKey, { key: cacheKey, page: fetched });
 
     // A page is its listed deletions (`deletes.ids`) followed by its records; `skip` counts both,
     // so a split page never commits more than maxChanges changes, whichever kind they are.
@@ -120,18 +125,18 @@ export function compilePhase(rules: PhaseRules): Phase {
     const { changes, failed } = rules.toChanges(placement.placed, mapCtx);
     failed.push(...placement.rejected);
     changes.unshift(...listed.slice(page.skip, end));
-    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until };
+    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, full: ctx.full };
 
     if (placement.waiting) {
       // An ascending feed reached a record younger than the buffer: it and the rest wait.
-      cached = undefined;
+      cache.delete(partitionKey);
       return finished(outcome, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
     }
     const consumed = Math.min(end, listed.length + fetched.records.length);
     if (consumed < listed.length + fetched.records.length) {
       return going(outcome, { cursor, high: placement.high, page: { position: page.position, skip: consumed } });
     }
-    cached = undefined;
+    cache.delete(partitionKey);
     return afterPage(rules, outcome);
   };
 }
@@ -154,19 +159,19 @@ function afterPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
  * Keyset and requery: persist the position after every page; end the cycle at the buffer boundary.
  * A last page with no records moves the cursor up to now − buffer, as finalCursor does: everything
  * older is visible by then, and a cursor left at the last record would lag ever further behind.
+ *
+ * A full cycle does not stop at the boundary: it sweeps every row it did not read, so it reads to
+ * the end (records newer than the boundary are live too) and only the cursor it leaves is capped.
  */
 function afterCursorPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
   const { fetched, cursor, until } = outcome;
   const cursorRules = rules.incremental!.rules;
   const reached = fetched.next.done ? undefined : positionCursor(rules, fetched.next.position);
-  let position = (reached && { value: reached.value, id: reached.id }) ?? outcome.high ?? finalCursor(cursor, undefined, until, cursorRules);
-  let capped = false;
-  if (position && until && compareValues(position.value, until.value, cursorRules.type) > 0) {
-    // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
-    position = until;
-    capped = true;
-  }
-  if (fetched.next.done || capped) return finished(outcome, cursorState(position));
+  const position = (reached && { value: reached.value, id: reached.id }) ?? outcome.high ?? finalCursor(cursor, undefined, until, cursorRules);
+  const pastBoundary = position !== undefined && until !== undefined && compareValues(position.value, until.value, cursorRules.type) > 0;
+  // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
+  const capped = pastBoundary ? until : position;
+  if (fetched.next.done || (pastBoundary && !outcome.full)) return finished(outcome, cursorState(capped));
   return going(outcome, { cursor: position, page: { position: fetched.next.position, skip: 0 } });
 }
 

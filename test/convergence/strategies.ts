@@ -1,0 +1,71 @@
+/**
+ * The four ways a spec can learn about deletions, each a spec under specs/ and a recipe for
+ * driving it: which cycle a random step runs, and what one convergence pass is.
+ */
+import type { Random } from '../support/prng.js';
+
+export type StrategyName = 'sweep' | 'markers' | 'flip-flop' | 'event-feed';
+
+/** Syncs of one cycle step: run one after the other, or all at once (overlapping cycles). */
+export interface CyclePlan {
+  syncs: string[];
+  overlap: boolean;
+}
+
+export interface Strategy {
+  /** The spec, relative to the repository root. */
+  spec: string;
+  /** The cycle that starts the run (the initial load). */
+  first: CyclePlan;
+  /** A cycle of the random phase. */
+  step(random: Random): CyclePlan;
+  /**
+   * One convergence pass: after it, every deletion and change older than the buffer must be in the
+   * database. A flip-flop sync needs two cycles for that, one per phase.
+   */
+  pass: string[];
+  /**
+   * Deletions wait for a pass's last sync (the backfill's sweep): before it, the live contacts must
+   * already be exact, and only removed ones may linger.
+   */
+  deletesOnlyAtEnd: boolean;
+}
+
+const sequential = (...syncs: string[]): CyclePlan => ({ syncs, overlap: false });
+
+export const strategies = {
+  sweep: {
+    spec: 'test/convergence/specs/sweep.yaml',
+    first: sequential('c.backfill'),
+    step(random) {
+      const roll = random.next();
+      if (roll < 0.6) return sequential('c.delta');
+      if (roll < 0.85) return sequential('c.backfill');
+      // Both at once, as two schedules (or two processes) would run them.
+      return { syncs: ['c.delta', 'c.backfill'], overlap: true };
+    },
+    pass: ['c.delta', 'c.backfill'],
+    deletesOnlyAtEnd: true,
+  },
+  markers: {
+    spec: 'test/convergence/specs/markers.yaml',
+    first: sequential('c.delta'),
+    step: () => sequential('c.delta'),
+    pass: ['c.delta'],
+    deletesOnlyAtEnd: false,
+  },
+  'flip-flop': {
+    spec: 'test/convergence/specs/flip-flop.yaml',
+    first: sequential('c.delta'),
+    step: () => sequential('c.delta'),
+    pass: ['c.delta', 'c.delta'],
+    deletesOnlyAtEnd: false,
+  },
+  'event-feed': {
+    spec: 'test/convergence/specs/event-feed.yaml',
+    first: sequential('c.events'),
+    step: () => sequential('c.events'),
+    pass: ['c.events'],
+    deletesOnlyAtEnd: false,
+  },
+} satisfies Record<StrategyName, Strategy>;

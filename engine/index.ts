@@ -14,7 +14,7 @@ import { SyncError } from './core/errors.js';
 export type * from './core/types.js';
 export type { ConnectorSpec } from './spec/types.generated.js';
 export type { SyncspecConfig } from './config/types.generated.js';
-export type { Store, Checkpoint, Cycle, RunRecord } from './store/store.js';
+export type { Store, Checkpoint, Cycle, RunRecord, LockOwner, LockHolder } from './store/store.js';
 export type { CycleSummary, CycleOptions, CommitEvent } from './runtime/loop.js';
 export type { Diagnostic } from './spec/diagnostics.js';
 export { runCycle } from './runtime/loop.js';
@@ -44,6 +44,8 @@ export interface SyncInput<S> {
   fullSyncEveryMs?: number | null;
   /** Replace syncs paired with a delta: snapshot the delta's state when a cycle starts. */
   anchor?: SyncDefinition['anchor'];
+  /** How many partitions run at once. Default 1. */
+  partitionConcurrency?: number;
   partitions?: (ctx: { signal: AbortSignal; metrics: SyncMetrics }) => Promise<Partition[]>;
 }
 
@@ -61,6 +63,7 @@ export function defineSync<S>(input: SyncInput<S>): SyncDefinition<S> {
     partitions: input.partitions,
     fullSyncEveryMs: input.fullSyncEveryMs ?? null,
     anchor: input.anchor,
+    partitionConcurrency: input.partitionConcurrency ?? 1,
     execute: input.execute,
   };
 }

@@ -10,6 +10,7 @@ import type { Store } from './store/store.js';
 import { openStore } from './store/open.js';
 import { compileConnector, type CompiledConnector } from './interpreter/connector.js';
 import { runCycle, type CycleSummary, type CommitEvent } from './runtime/loop.js';
+import { runLimited } from './runtime/limited.js';
 import { PacerRegistry } from './interpreter/pacers.js';
 
 /** The config or a spec is invalid; `diagnostics` say where and why. */
@@ -76,14 +77,22 @@ export interface RunOptions {
   onCommit?: (event: CommitEvent) => void;
 }
 
-/** One cycle of each selected sync, in config order. */
+/**
+ * One cycle of each selected sync. Syncs of different connectors run concurrently, up to the
+ * config's `concurrency`; the syncs of one connector run one after another, in the order selected
+ * (they share the API's budget, and often a database). Summaries come back in the order selected;
+ * once a stop is requested no further sync starts, and those never started have no summary.
+ */
 export async function runProject(opened: OpenedProject, options: RunOptions = {}): Promise<CycleSummary[]> {
-  const summaries: CycleSummary[] = [];
-  for (const sync of selectSyncs(opened.syncs, options.syncs)) {
-    summaries.push(await runCycle(sync, {
+  const selected = selectSyncs(opened.syncs, options.syncs);
+  const connectorOf = new Map(opened.connectors.flatMap((connector) => connector.syncs.map((sync) => [sync, connector.name] as const)));
+  const stopped = () => Boolean(options.signal?.aborted || options.abortSignal?.aborted);
+  const summaries = await runLimited(
+    selected,
+    { limit: opened.project.concurrency, groupOf: (sync) => connectorOf.get(sync) ?? sync.name, stopped },
+    (sync) => runCycle(sync, {
       store: opened.store, full: options.full, signal: options.signal, abortSignal: options.abortSignal, onCommit: options.onCommit, redact: opened.redact,
-    }));
-    if (options.signal?.aborted || options.abortSignal?.aborted) break;
-  }
-  return summaries;
+    }),
+  );
+  return summaries.filter((summary): summary is CycleSummary => summary !== undefined);
 }

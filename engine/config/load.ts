@@ -36,6 +36,8 @@ export interface LoadedProject {
   configDir: string;
   /** `path` is absolute; default <configDir>/data/syncspec.db. */
   storage: { type: 'sqlite'; path: string };
+  /** How many syncs run at once (syncs of one connector still run one after another). Default 4. */
+  concurrency: number;
   connectors: LoadedConnector[];
 }
 
@@ -47,6 +49,7 @@ export interface LoadOptions {
 }
 
 const DEFAULT_DATABASE = './data/syncspec.db';
+const DEFAULT_CONCURRENCY = 4;
 
 export async function loadProject(
   configPath: string,
@@ -88,6 +91,7 @@ export async function loadProject(
     configPath: absoluteConfig,
     configDir,
     storage: { type: 'sqlite', path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE) },
+    concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     connectors,
   };
   return { project, diagnostics: sorted };

@@ -124,6 +124,8 @@ export interface SyncDefinition<S = unknown> {
   maxChangesPerCommit: number;
   /** Partitions of one cycle; omitted = one partition with key ''. */
   partitions?: (ctx: { signal: AbortSignal; metrics: SyncMetrics }) => Promise<Partition[]>;
+  /** How many partitions run at once, each from its own checkpoint. Default 1 (one after another). */
+  partitionConcurrency?: number;
   /** Incremental syncs: run a full cycle (replace semantics) when the last one is this old; null = never. */
   fullSyncEveryMs?: number | null;
   /**

@@ -120,6 +120,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     name, database: deps.database, mode, schedule: schedule.schedule,
     maxChangesPerCommit: maxChanges,
     partitions: compilePartitions(name, spec, deps),
+    partitionConcurrency: spec.partitionConcurrency ?? 1,
     execute,
   };
   if (mode === 'incremental') definition.fullSyncEveryMs = fullSyncEveryMs(name, spec.fullSync);

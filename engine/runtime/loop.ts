@@ -5,8 +5,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
-import type { Cycle, Store } from '../store/store.js';
+import type { Cycle, LockOwner, Store } from '../store/store.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
+import { runLimited } from './limited.js';
+import { takeLock } from './lock.js';
 
 export interface CycleOptions {
   store: Store;
@@ -32,8 +34,10 @@ export interface CommitEvent {
 
 export interface CycleSummary {
   sync: string;
-  runId: number;
-  status: 'completed' | 'failed' | 'cancelled';
+  /** null when skipped: nothing ran, so nothing was recorded. */
+  runId: number | null;
+  /** `skipped`: another run (another process) holds the sync's lock; `error` names it. */
+  status: 'completed' | 'failed' | 'cancelled' | 'skipped';
   /** The cycle had replace semantics: a replace sync, or a full cycle of an incremental one. */
   full: boolean;
   /** An expired delta position made this run abandon its cycle and resync in full. */
@@ -54,12 +58,32 @@ export interface CycleSummary {
 
 const MAX_FAILURES_IN_SUMMARY = 20;
 
-/** Runs (or resumes) one cycle of a sync and records it in the run history. */
+/**
+ * Runs (or resumes) one cycle of a sync and records it in the run history — unless the sync is
+ * running elsewhere (its lock is held): then nothing runs and nothing is recorded (`skipped`).
+ */
 export async function runCycle(sync: SyncDefinition, options: CycleOptions): Promise<CycleSummary> {
+  const started = Date.now();
+  const lock = await takeLock(options.store, sync.name);
+  if (!lock.acquired) return skipped(sync.name, lock.message, started);
+  try {
+    return await runLocked(sync, options, lock.owner, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+function skipped(sync: string, message: string, started: number): CycleSummary {
+  return {
+    sync, runId: null, status: 'skipped', full: false, resynced: false, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
+    requests: 0, retries: 0, durationMs: Date.now() - started, error: message, failures: [],
+  };
+}
+
+async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: LockOwner, started: number): Promise<CycleSummary> {
   const { store } = options;
   const signal = options.signal ?? new AbortController().signal;
   const abortSignal = options.abortSignal ?? new AbortController().signal;
-  const started = Date.now();
   const metrics: SyncMetrics = { requests: 0, retries: 0 };
   const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0 };
   const failures: FailedRecord[] = [];
@@ -70,7 +94,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
     sync: sync.name, runId, status, full, resynced, ...totals, requests: metrics.requests, retries: metrics.retries,
     durationMs: Date.now() - started, error, failures,
   });
-  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId };
+  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId, lock };
 
   try {
     await store.ensureDatabase(sync.database);
@@ -124,13 +148,35 @@ interface CycleRun extends CycleOptions {
   totals: { upserted: number; deleted: number; failed: number; stale: number };
   failures: FailedRecord[];
   runId: number;
+  lock: LockOwner;
 }
 
-/** Every partition of the cycle, each from its own checkpoint; returns the partitions it ran. */
+/**
+ * Every partition of the cycle, each from its own checkpoint, up to `partitionConcurrency` at once;
+ * returns the partitions it ran. After the first failure no partition starts, and the running ones
+ * stop after committing the page they are on: the cycle stays open, each partition resumable.
+ */
 async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun): Promise<Partition[]> {
   const partitions = sync.partitions ? await sync.partitions({ signal: run.abortSignal, metrics: run.metrics }) : [{ key: '', value: undefined }];
   assertUniquePartitions(sync.name, partitions);
-  for (const partition of partitions) await runPartition(sync, partition, cycle, run);
+  const limit = sync.partitionConcurrency ?? 1;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new SyncError('bad-partition-concurrency', `${sync.name}: partitionConcurrency must be a whole number of at least 1, got ${String(limit)}`);
+  }
+  const halt = { failed: false };
+  await runLimited(partitions, { limit }, async (partition) => {
+    // Each partition counts its own requests, so a commit adds exactly its own to the run.
+    const metrics: SyncMetrics = { requests: 0, retries: 0 };
+    try {
+      await runPartition(sync, partition, cycle, { ...run, metrics }, halt);
+    } catch (error) {
+      halt.failed = true;
+      throw error;
+    } finally {
+      run.metrics.requests += metrics.requests;
+      run.metrics.retries += metrics.retries;
+    }
+  });
   return partitions;
 }
 
@@ -144,7 +190,8 @@ async function startingState(sync: SyncDefinition, partition: Partition, cycle: 
   return { done: false, state: undefined };
 }
 
-async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun): Promise<void> {
+/** `halt.failed`: another partition failed; this one stops between pages (the run fails with that error). */
+async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, halt: { failed: boolean }): Promise<void> {
   const start = await startingState(sync, partition, cycle, run);
   if (start.done) return;
   let state = start.state;
@@ -152,12 +199,13 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
   for (;;) {
     // Stop between pages, never inside one: what is committed is always a whole result.
     if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
+    if (halt.failed) return;
     const before = { requests: run.metrics.requests, retries: run.metrics.retries };
     const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
     assertValidResult(sync, partition, result, state);
     const failed = result.failed ?? [];
     const committed = await run.store.commit({
-      runId: run.runId, cycle, partition: partition.key, database: sync.database,
+      runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
       changes: result.changes, failed,
       requests: run.metrics.requests - before.requests, retries: run.metrics.retries - before.retries,
       nextState: result.nextState, partitionDone: !result.hasMore,

@@ -38,8 +38,40 @@ export interface Checkpoint {
   updatedAt: string;
 }
 
+/**
+ * Who runs a sync. `id` tells holders apart — two runs in one process are two holders; `pid` and
+ * `host` tell whether the holder is still alive.
+ */
+export interface LockOwner {
+  id: string;
+  pid: number;
+  host: string;
+}
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  /** When it took the lock. */
+  since: string;
+  /** When it last renewed the lock. */
+  heartbeatAt: string;
+}
+
+export type LockResult = { acquired: true } | { acquired: false; holder: LockHolder };
+
+/**
+ * A lock whose heartbeat is older than this is stale, whoever holds it: holders renew theirs with
+ * every commit and on a timer (a quarter of this) while waiting between commits.
+ */
+export const LOCK_TIMEOUT_MS = 120_000;
+
 export interface CommitBatch {
   runId: number;
+  /**
+   * The sync's lock the commit is made under: the commit fails, writing nothing, unless `lock`
+   * still holds it (a holder presumed dead and taken over must not write), and renews its heartbeat.
+   */
+  lock?: LockOwner;
   cycle: Cycle;
   partition: string;
   database: DatabaseDefinition;
@@ -137,6 +169,19 @@ export interface Store {
 
   /** Forget checkpoints, anchors and open cycles (all syncs, or one). Data rows and tombstones stay. */
   resetState(sync?: string): Promise<void>;
+
+  /**
+   * Takes the sync's lock for `owner` unless a live holder has it: two processes on one database
+   * never run the same sync at once. A holder is dead, and its lock taken over, when its heartbeat
+   * is older than the lock timeout, or when it is on the owner's host and its process is gone. A
+   * run of the sync still `running` in the history when the lock is taken has no live process
+   * behind it: it is marked failed ("process died").
+   */
+  acquireLock(sync: string, owner: LockOwner): Promise<LockResult>;
+  /** Renews the heartbeat of `owner`'s lock; false when it no longer holds it (it was taken over). */
+  refreshLock(sync: string, owner: LockOwner): Promise<boolean>;
+  /** Releases `owner`'s lock; nothing happens when it does not hold it. */
+  releaseLock(sync: string, owner: LockOwner): Promise<void>;
 
   startRun(sync: string): Promise<number>;
   finishRun(runId: number, outcome: RunOutcome): Promise<void>;

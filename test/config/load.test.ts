@@ -16,6 +16,7 @@ describe('loadProject', () => {
     expect(diagnostics).toEqual([]);
     expect(project?.storage).toEqual({ type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db') });
     expect(project?.configDir).toBe(join(fixtures, 'minimal'));
+    expect(project?.concurrency).toBe(4);
     const [todo] = project!.connectors;
     expect(todo).toMatchObject({ name: 'todo', specPath: join(fixtures, 'minimal/todo.yaml'), vars: {}, secrets: {}, syncOverrides: {} });
     expect(todo.spec.syncs.tasks).toEqual({ database: 'tasks', request: { path: '/tasks' }, map: { Name: '$.title', ID: '$.id' } });
@@ -112,6 +113,17 @@ describe('loadProject', () => {
     const { project, diagnostics } = await loadProject('config.yaml', { cwd: dir, env: {} });
     expect(diagnostics).toEqual([]);
     expect(project?.connectors[0].vars).toEqual({ region: 'us', limit: 25 });
+  });
+
+  test('`concurrency` is how many syncs run at once; it must be a whole number from 1', async () => {
+    const dir = writeProject({ config: DEFAULT_CONFIG.replace('syncspec: 1', 'syncspec: 1\nconcurrency: 2') });
+    const { project, diagnostics } = await loadProject('config.yaml', { cwd: dir, env: {} });
+    expect(diagnostics).toEqual([]);
+    expect(project?.concurrency).toBe(2);
+    const zero = writeProject({ config: DEFAULT_CONFIG.replace('syncspec: 1', 'syncspec: 1\nconcurrency: 0') });
+    const rejected = await loadProject('config.yaml', { cwd: zero, env: {} });
+    expect(rejected.project).toBeUndefined();
+    expect(rejected.diagnostics.map((d) => [d.path, d.severity])).toEqual([['concurrency', 'error']]);
   });
 
   test('a missing config file is one diagnostic, not an exception', async () => {

@@ -33,6 +33,7 @@ export function registerRun(program: Command): void {
         }
         const summaries = await runProject(opened, { syncs: options.sync, full: options.full, signal: graceful.signal, abortSignal: hard.signal });
         process.stdout.write(`${options.json ? JSON.stringify(summaries, null, 2) : formatSummaries(summaries)}\n`);
+        // Skipped counts too: the caller asked for a cycle of that sync and did not get one.
         if (summaries.some((summary) => summary.status !== 'completed')) process.exitCode = EXIT.syncFailed;
       } finally {
         process.off('SIGINT', stop).off('SIGTERM', stop);
@@ -46,7 +47,8 @@ export function formatSummaries(summaries: CycleSummary[]): string {
   const lines = [table(['sync', 'status', 'upserted', 'deleted', 'failed', 'requests', 'duration'], rows)];
   for (const summary of summaries) {
     if (summary.resynced) lines.push(`\n${summary.sync}: its delta position had expired; it resynced in full`);
-    if (summary.error) lines.push(`\n${summary.sync} failed: ${summary.error}`);
+    // A skipped sync's error says itself that it is running elsewhere; it did not fail.
+    if (summary.error) lines.push(summary.status === 'skipped' ? `\n${summary.error}` : `\n${summary.sync} failed: ${summary.error}`);
     if (summary.failures.length > 0) {
       lines.push(`\n${summary.sync}: ${summary.failed} record(s) failed${summary.failed > summary.failures.length ? ` (first ${summary.failures.length} shown; all in run ${summary.runId})` : ''}:`);
       for (const failure of summary.failures) lines.push(`  ${failure.key ?? '(no key)'}: ${failure.reason}`);

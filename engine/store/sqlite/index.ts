@@ -1,17 +1,22 @@
 /**
  * The embedded store: one SQLite file holding the managed tables (one per database) and the system
  * tables (_sequence, _databases, _columns, _links, _cycles, _checkpoints, _anchors, _tombstones, _runs,
- * _run_failures).
+ * _run_failures, _locks).
  * Synchronous inside (better-sqlite3), async at the Store interface. Several processes may open
  * the same file: writes take the write lock up front and wait for it (busy_timeout).
  */
 import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/types.js';
-import type { Checkpoint, CommitBatch, CommitResult, Cycle, RowsPage, RunOutcome, RunRecord, Store } from '../store.js';
+import {
+  LOCK_TIMEOUT_MS,
+  type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockHolder, type LockOwner, type LockResult,
+  type RowsPage, type RunOutcome, type RunRecord, type Store,
+} from '../store.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
+import { Locks } from './locks.js';
 import { readRows } from './read-rows.js';
 import { sweepRows, writeChanges } from './rows.js';
 import { Runs } from './runs.js';
@@ -32,9 +37,13 @@ export class SqliteStore implements Store {
   private readonly anchors: Anchors;
   private readonly tombstones: Tombstones;
   private readonly runs: Runs;
+  private readonly locks: Locks;
 
-  /** Opens (or creates) the SQLite file at `file`; its folder must exist (openStore creates it). */
-  constructor(readonly file: string) {
+  /**
+   * Opens (or creates) the SQLite file at `file`; its folder must exist (openStore creates it).
+   * `lockTimeoutMs`: when a lock whose heartbeat stopped is stale (default LOCK_TIMEOUT_MS).
+   */
+  constructor(readonly file: string, options: { lockTimeoutMs?: number } = {}) {
     this.db = openConnection(file);
     try {
       migrateSystemSchema(this.db, file);
@@ -50,6 +59,7 @@ export class SqliteStore implements Store {
     this.anchors = new Anchors(this.db);
     this.tombstones = new Tombstones(this.db);
     this.runs = new Runs(this.db);
+    this.locks = new Locks(this.db, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
   }
 
   async ensureDatabase(database: DatabaseDefinition): Promise<void> {
@@ -101,8 +111,9 @@ export class SqliteStore implements Store {
     const table = this.tables.get(batch.database);
     return writeTransaction(this.db, () => {
       const { cycle } = batch;
-      this.cycles.requireOpen(cycle);
       const time = now();
+      if (batch.lock && !this.locks.refresh(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
+      this.cycles.requireOpen(cycle);
       const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, this.sequence.next(), time);
       this.checkpoints.put({
         sync: cycle.sync,
@@ -160,6 +171,26 @@ export class SqliteStore implements Store {
     });
   }
 
+  async acquireLock(sync: string, owner: LockOwner): Promise<LockResult> {
+    return writeTransaction(this.db, () => {
+      const time = now();
+      const result = this.locks.acquire(sync, owner, time);
+      if (!result.acquired) return result;
+      // Runs are recorded only under the lock: one still running now was left by a process that died.
+      const previous = result.previous;
+      this.runs.failUnfinished(sync, `process died${previous ? ` (pid ${previous.pid} on host ${previous.host})` : ''} before the run finished`, time);
+      return { acquired: true };
+    });
+  }
+
+  async refreshLock(sync: string, owner: LockOwner): Promise<boolean> {
+    return writeTransaction(this.db, () => this.locks.refresh(sync, owner, now()));
+  }
+
+  async releaseLock(sync: string, owner: LockOwner): Promise<void> {
+    writeTransaction(this.db, () => this.locks.release(sync, owner));
+  }
+
   async startRun(sync: string): Promise<number> {
     return this.runs.start(sync, now());
   }
@@ -187,4 +218,9 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function lockLost(sync: string, holder: LockHolder | undefined): Error {
+  const taken = holder ? `its lock was taken over by pid ${holder.pid} on host ${holder.host} at ${holder.since}` : 'this run no longer holds its lock';
+  return new Error(`Sync "${sync}": ${taken}; this page was not written`);
 }

@@ -53,6 +53,7 @@ export class Runs {
   private readonly addProgress: Statement;
   private readonly insertFailure: Statement;
   private readonly finish: Statement;
+  private readonly failRunning: Statement;
   private readonly byId: Statement;
   private readonly listAll: Statement;
   private readonly listOfSync: Statement;
@@ -70,6 +71,7 @@ export class Runs {
     this.finish = db.prepare(
       'UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ?, requests = COALESCE(?, requests), retries = COALESCE(?, retries) WHERE id = ?',
     );
+    this.failRunning = db.prepare(`UPDATE _runs SET status = 'failed', ended_at = ?, error = ? WHERE sync = ? AND status = 'running'`);
     this.byId = db.prepare('SELECT * FROM _runs WHERE id = ?');
     // A negative LIMIT means no limit in SQLite.
     this.listAll = db.prepare('SELECT * FROM _runs ORDER BY id DESC LIMIT ?');
@@ -108,6 +110,11 @@ export class Runs {
     }
     const { changes } = this.finish.run(outcome.status, now, outcome.error ?? null, deleted, outcome.requests ?? null, outcome.retries ?? null, runId);
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
+  }
+
+  /** Marks every run of `sync` still `running` as failed with `error`; returns how many. */
+  failUnfinished(sync: string, error: string, now: string): number {
+    return this.failRunning.run(now, error, sync).changes;
   }
 
   get(runId: number): RunRecord | undefined {

@@ -119,6 +119,18 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (database, key)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Sync locks: who runs a sync now. A holder renews heartbeat_at while it runs; a row left by a
+  -- process that died is recognized (stale heartbeat, or a pid gone on the same host) and taken over.
+  CREATE TABLE _locks (
+    sync         TEXT PRIMARY KEY,
+    owner_id     TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    since        TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

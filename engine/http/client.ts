@@ -3,6 +3,16 @@
  * redirects, decompression); the policy is ours and lives here: pacing before every attempt, retries with
  * backoff for transient faults, waits for rate limits, one token refresh on a 401, JSON parsing with errors
  * that name the request and never leak a secret.
+ *
+ * Rate limits pause everyone sharing the budget, not just the request that met one: a 429 or GitHub's
+ * 403 pauses the pacer for as long as the API asks, and so does — before any request is wasted on a
+ * certain 429 — any answer whose remaining header reaches 0 (until its reset). A client without a pacer
+ * keeps the same pause for its own calls.
+ *
+ * No wait the API asks for (Retry-After, a rate-limit reset) lasts longer than `maxWaitMs` (15 min by
+ * default). GitHub's budget resets hourly, so a spent budget can mean a 59-minute wait; rather than hang
+ * that long in silence, the request fails at once with the time in the message, and the next run (or the
+ * scheduler) picks up from the last committed page. A library caller that prefers to wait sets it higher.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,6 +22,7 @@ import { excerpt, HttpError, ResponseFormatError, summarizeStatus, type HttpErro
 import type { Pacer } from './pacer.js';
 import type { Redactor } from './redact.js';
 import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest, type HttpResponse } from './request.js';
+import { DEFAULT_RATE_LIMIT, formatTime, isExhausted, resetAt, type RateLimitRules } from './rate-limit.js';
 import { backoffDelay, classifyStatus, RETRIABLE_NETWORK_CODES, type RetryPolicy } from './retry.js';
 import { abortReason, sleep } from './sleep.js';
 
@@ -37,6 +48,10 @@ export interface HttpClientOptions {
   headers: Record<string, string>;
   timeoutMs: number;
   retry: RetryPolicy;
+  /** Where the API reports its budget. @default GitHub's x-ratelimit-remaining / x-ratelimit-reset (epoch seconds) */
+  rateLimit?: RateLimitRules;
+  /** The longest the API may make a request wait (Retry-After, a rate-limit reset) before it fails instead. @default 900_000 (15 min) */
+  maxWaitMs?: number;
   auth: Authenticator;
   pacer?: Pacer;
   redactor: Redactor;
@@ -52,6 +67,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Counted into as well as the client's metrics. */
   metrics?: ClientMetrics;
+  /** Who the call is for (one value per sync, compared by identity): the pacer shares its budget fairly between owners. */
+  owner?: unknown;
 }
 
 export interface HttpClient {
@@ -70,14 +87,26 @@ interface Failure {
   cause?: unknown;
 }
 
-type Outcome = { ok: true; response: HttpResponse } | { ok: false; failure: Failure };
+/** exhaustedUntil: the answer spent the budget (remaining header at 0); it refills then (epoch ms). */
+type Outcome = ({ ok: true; response: HttpResponse } | { ok: false; failure: Failure }) & { exhaustedUntil?: number };
 
 const DEFAULT_HEADERS = { accept: 'application/json', 'user-agent': 'syncspec' };
+const DEFAULT_MAX_WAIT_MS = 15 * 60_000;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, retry, auth, pacer, redactor } = options;
+  const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const metrics = options.metrics ?? { requests: 0, retries: 0 };
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
+  // The pause lives in the pacer, shared with every client on it; a client without one keeps its own.
+  let ownPauseUntil = 0;
+  const pauseUntil = (epochMs: number) => {
+    if (pacer) pacer.pauseUntil(epochMs);
+    else ownPauseUntil = Math.max(ownPauseUntil, epochMs);
+  };
+  const pausedForMs = () => (pacer ? pacer.pausedForMs() : Math.max(0, ownPauseUntil - Date.now()));
 
   async function attemptOnce(request: HttpRequest, authed: HttpRequest, signal: AbortSignal | undefined): Promise<Outcome> {
     try {
@@ -92,17 +121,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal,
         responseType: 'text',
       });
-      const verdict = classifyStatus(res.statusCode, res.headers);
+      const exhaustedUntil = isExhausted(res.headers, rateLimit) ? resetAt(res.headers, rateLimit) : undefined;
+      const verdict = classifyStatus(res.statusCode, res.headers, rateLimit);
       if (verdict.kind !== 'ok') {
         const summary = summarizeStatus(res.statusCode, res.statusMessage, res.body, redactor);
-        return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: res.statusCode, summary } };
+        return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: res.statusCode, summary }, exhaustedUntil };
       }
       const parsed = parseJson(res.body, headerValue(res.headers, 'content-type'), res.statusCode, redactor);
       if (!parsed.ok) {
-        return { ok: false, failure: { kind: 'fatal', code: 'HTTP_FORMAT', status: res.statusCode, summary: parsed.summary } };
+        const kind = parsed.retriable ? 'retriable' : 'fatal';
+        return { ok: false, failure: { kind, code: 'HTTP_FORMAT', status: res.statusCode, summary: parsed.summary }, exhaustedUntil };
       }
       const url = res.redirectUrls.length > 0 ? withoutAddedQuery(res.url, request, authed) : requestUrl(request);
-      return { ok: true, response: { status: res.statusCode, headers: res.headers, body: parsed.value, url, request } };
+      return { ok: true, response: { status: res.statusCode, headers: res.headers, body: parsed.value, url, request }, exhaustedUntil };
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (error instanceof TimeoutError) {
@@ -132,16 +163,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
     let limit = retry.attempts;
     let refreshed = false;
+    const describe = () => describeRequest(request, redactor);
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
-      const release = await pacer?.wait(signal);
+      // A pause set by any caller (another sync's 429, an answer that spent the budget) holds this one too.
+      const paused = pausedForMs();
+      if (paused > maxWaitMs) {
+        const summary = `not sent: ${tooLong(paused, maxWaitMs)}`;
+        throw new HttpError({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', request: describe(), summary, attempts: attempt - 1 });
+      }
+      if (!pacer && paused > 0) await sleep(paused, signal);
+      const release = await pacer?.wait(signal, io.owner);
       let outcome: Outcome;
       let authed: HttpRequest;
+      let rateLimitWaitMs: number | undefined;
       const started = performance.now();
       try {
         authed = await auth.authenticate(request);
         count('requests');
         outcome = await attemptOnce(request, authed, signal);
+        // Paused before the slot is released, so no waiter slips through in between. A rate-limited
+        // request that gives up pauses too: the others sharing the budget must not spend it either.
+        if (outcome.exhaustedUntil !== undefined) pauseUntil(outcome.exhaustedUntil);
+        if (!outcome.ok && outcome.failure.kind === 'rateLimited') {
+          rateLimitWaitMs = outcome.failure.waitMs ?? backoffDelay(attempt, retry);
+          pauseUntil(Date.now() + rateLimitWaitMs);
+        }
       } finally {
         release?.();
       }
@@ -163,12 +210,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           continue;
         }
       }
-      if (failure.kind === 'fatal' || attempt >= limit) {
-        const init = { ...failure, request: describeRequest(request, redactor), attempts: attempt };
-        throw failure.code === 'HTTP_FORMAT' ? new ResponseFormatError(init) : new HttpError(init);
+      const giveUp = () => {
+        const init = { ...failure, request: describe(), attempts: attempt };
+        return failure.code === 'HTTP_FORMAT' ? new ResponseFormatError(init) : new HttpError(init);
+      };
+      if (failure.kind === 'fatal') throw giveUp();
+      const asked = rateLimitWaitMs ?? failure.waitMs;
+      if (asked !== undefined && asked > maxWaitMs) {
+        const summary = `${failure.summary}; ${tooLong(asked, maxWaitMs)}`;
+        const code = failure.kind === 'rateLimited' ? 'HTTP_RATE_LIMIT' : failure.code;
+        throw new HttpError({ ...failure, code, summary, request: describe(), attempts: attempt });
       }
-      const wait = failure.waitMs ?? backoffDelay(attempt, retry);
-      if (failure.kind === 'rateLimited') pacer?.pauseUntil(Date.now() + wait);
+      const wait = asked ?? backoffDelay(attempt, retry);
+      if (attempt >= limit) throw giveUp();
       count('retries');
       await sleep(wait, signal);
     }
@@ -200,7 +254,19 @@ export function createTokenHttp(
   };
 }
 
-type Parsed = { ok: true; value: unknown } | { ok: false; summary: string };
+/** `the API asks to wait until 2024-01-02T04:00:00Z (in 3600 s), longer than the longest wait (900 s)` */
+function tooLong(waitMs: number, maxWaitMs: number): string {
+  // To the second: resets come in whole seconds, and the pacer's pause has drifted a ms from its wall-clock origin.
+  const until = formatTime(Math.round((Date.now() + waitMs) / 1000) * 1000);
+  return `the API asks to wait until ${until} (in ${Math.ceil(waitMs / 1000)} s), longer than the longest wait (${Math.round(maxWaitMs / 1000)} s)`;
+}
+
+/**
+ * retriable: JSON that does not parse (in a JSON or untyped answer) is what a connection dropped
+ * mid-body behind a buffering proxy delivers, so it earns another attempt. Markup does not: an HTML page
+ * where JSON belongs is a login page, a wrong base URL or an API that moved — a person must look.
+ */
+type Parsed = { ok: true; value: unknown } | { ok: false; retriable: boolean; summary: string };
 
 function parseJson(text: string, contentType: string | undefined, status: number, redactor: Redactor): Parsed {
   if (text.trim() === '') return { ok: true, value: null };
@@ -214,12 +280,13 @@ function parseJson(text: string, contentType: string | undefined, status: number
         const reason = error instanceof Error ? error.message : String(error);
         return {
           ok: false,
+          retriable: true,
           summary: `expected JSON, got invalid or truncated JSON (${status}; ${reason}): ${excerpt(text, redactor)}`,
         };
       }
     }
   }
-  return { ok: false, summary: `expected JSON, got ${type || 'markup'} (${status}): ${excerpt(text, redactor)}` };
+  return { ok: false, retriable: false, summary: `expected JSON, got ${type || 'markup'} (${status}): ${excerpt(text, redactor)}` };
 }
 
 /** The final URL of a redirected request, minus the query parameters auth added (they must not be persisted). */

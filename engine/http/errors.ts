@@ -12,7 +12,8 @@ export type HttpErrorCode =
   | 'HTTP_STATUS' // the API answered with an error status
   | 'HTTP_NETWORK' // connection refused, reset, DNS…
   | 'HTTP_TIMEOUT' // no complete answer within timeoutMs
-  | 'HTTP_FORMAT'; // a 2xx answer that is not JSON (HTML, truncated…)
+  | 'HTTP_FORMAT' // a 2xx answer that is not JSON (HTML, truncated…)
+  | 'HTTP_RATE_LIMIT'; // rate limited for longer than the client waits
 
 export interface HttpErrorInit {
   kind: HttpErrorKind;

@@ -1,8 +1,12 @@
 /**
  * A rate budget shared by every sync that names it: never more than `allowedRequests` requests in any
- * window of `intervalMs` (a sliding window, not fixed buckets, so no burst at a bucket edge). Waiters
- * are served first come, first served, so syncs sharing a pacer split its budget fairly. A rate-limit answer
- * seen by one of them pauses all of them (`pauseUntil`).
+ * window of `intervalMs` (a sliding window, not fixed buckets, so no burst at a bucket edge). A rate-limit
+ * answer seen by one of them pauses all of them (`pauseUntil`).
+ *
+ * Fairness is between owners (one per sync), not between calls: when a slot opens it goes to the waiting
+ * owner served least recently, first come first served within an owner. A sync with four partitions in
+ * flight then gets the same share as a sync with one, not four times as much, and a sync that joins late
+ * is served at the next slot instead of behind everyone's backlog. Waiters without an owner form one group.
  *
  * The budget is the server's, and the server counts arrivals, which trail our starts by a varying
  * latency. So a slot is held while its request is in flight and its window runs from when the
@@ -25,6 +29,7 @@ interface Slot {
 }
 
 interface Waiter {
+  owner: unknown;
   resolve: (release: Release) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
@@ -38,6 +43,9 @@ export class Pacer {
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
+  /** The turn at which each owner was last served; owners are long-lived (one per sync), so this stays small. */
+  private readonly lastServed = new Map<unknown, number>();
+  private turn = 0;
 
   constructor(
     readonly name: string,
@@ -55,12 +63,14 @@ export class Pacer {
 
   /**
    * Resolves when this caller may start a request, with the Release to call when it completes;
-   * rejects with the signal's reason if it aborts first.
+   * rejects with the signal's reason if it aborts first. `owner` (any value, compared by identity) is
+   * who the request is for: the budget is shared fairly between owners.
    */
-  wait(signal?: AbortSignal): Promise<Release> {
+  wait(signal?: AbortSignal, owner?: unknown): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
+        owner,
         resolve,
         signal,
         onAbort: () => {
@@ -84,6 +94,11 @@ export class Pacer {
     if (this.queue.length > 0) this.pump();
   }
 
+  /** How long the pacer stays paused by a rate limit (0 when it is not). */
+  pausedForMs(): number {
+    return Math.max(0, Math.ceil(this.pausedUntil - this.clock()));
+  }
+
   private pump(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
@@ -105,12 +120,27 @@ export class Pacer {
         }, Math.ceil(readyAt - now));
         return;
       }
-      const waiter = this.queue.shift()!;
+      const [waiter] = this.queue.splice(this.nextWaiter(), 1);
+      this.lastServed.set(waiter.owner, this.turn++);
       const slot: Slot = { endedAt: Infinity };
       this.slots.push(slot);
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve(() => this.release(slot));
     }
+  }
+
+  /** The first waiter of the owner served least recently (never served counts as longest ago). */
+  private nextWaiter(): number {
+    let best = 0;
+    let bestTurn = Infinity;
+    for (let i = 0; i < this.queue.length; i++) {
+      const turn = this.lastServed.get(this.queue[i].owner) ?? -1;
+      if (turn < bestTurn) {
+        best = i;
+        bestTurn = turn;
+      }
+    }
+    return best;
   }
 
   private release(slot: Slot): void {

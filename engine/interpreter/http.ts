@@ -1,11 +1,12 @@
 /**
  * The HTTP side of one connector: base URL and default headers rendered once, one authenticator
  * (so an OAuth2 token is shared by every sync), and one client per pacer — every sync naming a
- * pacer waits on the same budget.
+ * pacer waits on the same budget, and each sender (one per sync) is its own share of it.
  */
 import type { LoadedConnector } from '../config/load.js';
 import { createHttpClient, createTokenHttp, type HttpClient } from '../http/client.js';
 import { createAuthenticator } from '../http/auth/registry.js';
+import { rateLimitRules } from '../http/rate-limit.js';
 import { Redactor } from '../http/redact.js';
 import { compileTemplate } from '../template/render.js';
 import type { HttpSender } from './stream.js';
@@ -27,6 +28,7 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
   const baseUrl = compileTemplate(spec.api.baseUrl)(context);
   const headers = Object.fromEntries(Object.entries(spec.api.headers ?? {}).map(([name, source]) => [name, compileTemplate(source, 'header')(context)]));
   const common = { timeoutMs: spec.api.timeoutMs ?? 30_000, retry: { ...DEFAULT_RETRY, ...spec.api.retry }, redactor };
+  const rateLimit = rateLimitRules(spec.api.rateLimit);
   const tokenHttp = createTokenHttp(common);
   const auth = createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp });
   const clients = new Map<string, HttpClient>();
@@ -36,7 +38,7 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
     let client = clients.get(id);
     if (!client) {
       const pacer = pacerName ? pacers.get(loaded.name, pacerName, spec.pacers![pacerName]) : undefined;
-      client = createHttpClient({ ...common, baseUrl, headers, auth, pacer });
+      client = createHttpClient({ ...common, baseUrl, headers, auth, pacer, rateLimit });
       clients.set(id, client);
     }
     return client;
@@ -47,7 +49,9 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
     redactor,
     senderFor: (pacerName) => {
       const client = clientFor(pacerName);
-      return { send: (request, io) => client.send(request, { signal: io.signal, metrics: io.metrics }) };
+      // The sender is the owner the pacer shares its budget by: one per sync.
+      const sender: HttpSender = { send: (request, io) => client.send(request, { signal: io.signal, metrics: io.metrics, owner: sender }) };
+      return sender;
     },
     close: () => {
       for (const client of clients.values()) client.close();

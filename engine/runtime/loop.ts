@@ -42,6 +42,8 @@ export interface CycleSummary {
   full: boolean;
   /** An expired delta position made this run abandon its cycle and resync in full. */
   resynced: boolean;
+  /** Why a full cycle closed without its sweep (records failed without a key), else null. */
+  notSwept: string | null;
   upserted: number;
   deleted: number;
   swept: number;
@@ -75,7 +77,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
 
 function skipped(sync: string, message: string, started: number): CycleSummary {
   return {
-    sync, runId: null, status: 'skipped', full: false, resynced: false, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
+    sync, runId: null, status: 'skipped', full: false, resynced: false, notSwept: null, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
     requests: 0, retries: 0, durationMs: Date.now() - started, error: message, failures: [],
   };
 }
@@ -89,12 +91,13 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   const failures: FailedRecord[] = [];
   let full = false;
   let resynced = false;
+  let notSwept: string | null = null;
   const runId = await store.startRun(sync.name);
   const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
-    sync: sync.name, runId, status, full, resynced, ...totals, requests: metrics.requests, retries: metrics.retries,
+    sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
     durationMs: Date.now() - started, error, failures,
   });
-  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId, lock };
+  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId, lock, unkeyed: { count: 0 } };
 
   try {
     await store.ensureDatabase(sync.database);
@@ -111,7 +114,10 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
       full = resynced = true;
       partitions = await runPartitions(sync, cycle, run);
     }
-    totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key));
+    // A record that failed without a key may be a row we hold: sweeping could delete it.
+    const unkeyed = cycle.unkeyedFailures + run.unkeyed.count;
+    if (cycle.full && unkeyed > 0) notSwept = `${sync.name}: not swept — ${unkeyed} record(s) failed without a key, so rows this cycle did not see may still exist at the source`;
+    totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key), { sweep: unkeyed === 0 });
     totals.deleted += totals.swept;
     // Each commit already added its deletions to the run; only the sweep's are new here.
     await store.finishRun(runId, { status: 'completed', deleted: totals.swept, ...metrics });
@@ -149,6 +155,8 @@ interface CycleRun extends CycleOptions {
   failures: FailedRecord[];
   runId: number;
   lock: LockOwner;
+  /** Records of this run that failed without a key (they block the sweep of a full cycle). */
+  unkeyed: { count: number };
 }
 
 /**
@@ -214,6 +222,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     run.totals.deleted += committed.deleted;
     run.totals.stale += committed.stale;
     run.totals.failed += failed.length;
+    run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
     for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
     run.onCommit?.({ sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length });
     if (!result.hasMore) return;

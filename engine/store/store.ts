@@ -24,6 +24,8 @@ export interface Cycle {
   full: boolean;
   /** The cycle was interrupted earlier and resumes now (false: it was just started). */
   resumed: boolean;
+  /** Records of this cycle (in earlier runs too) that failed to map without a key. */
+  unkeyedFailures: number;
 }
 
 export interface Checkpoint {
@@ -164,8 +166,11 @@ export interface Store {
    * delete that partition's rows). `partitions`, when given, are the partitions the cycle ended
    * with: an unfinished checkpoint of a partition no longer listed (a deleted parent record) is
    * dropped instead, and its rows are swept like any other unseen row.
+   *
+   * `sweep: false` closes a full cycle without sweeping (the runtime could not tell every record it
+   * saw: a record that failed without a key); it then does not count for lastFullCycleAt.
    */
-  closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number>;
+  closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options?: { sweep?: boolean }): Promise<number>;
 
   /** Forget checkpoints, anchors and open cycles (all syncs, or one). Data rows and tombstones stay. */
   resetState(sync?: string): Promise<void>;

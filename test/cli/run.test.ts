@@ -109,6 +109,7 @@ describe('syncspec run', () => {
         status: 'completed',
         full: true,
         resynced: false,
+        notSwept: null,
         upserted: 245,
         deleted: 0,
         swept: 0,

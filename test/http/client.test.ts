@@ -274,6 +274,16 @@ describe('network faults', () => {
     await expect(pending).rejects.toThrow('sync cancelled');
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  test('a 503 asking for a wait longer than the maximum fails at once too', async () => {
+    const server = await serve((_req, res) => sendJson(res, 503, { error: 'maintenance' }, { 'retry-after': '7200' }));
+    const error = await failure(client(server, { maxWaitMs: 60_000 }).send(get('/items')));
+    expect(error.message).toMatch(
+      new RegExp(`^GET ${server.url}/items: 503 Service Unavailable: \\{"error":"maintenance"\\}; the API asks to wait until \\S+Z \\(in 7200 s\\), longer than the longest wait \\(60 s\\)$`),
+    );
+    expect(error).toMatchObject({ kind: 'retriable', code: 'HTTP_STATUS', status: 503 });
+    expect(server.requests).toHaveLength(1);
+  });
 });
 
 describe('response format', () => {
@@ -288,13 +298,33 @@ describe('response format', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  test('truncated JSON in a 200 is fatal, naming the request', async () => {
+  test('truncated JSON in a 200 is retried (a dropped connection behind a proxy looks like this)', async () => {
+    let calls = 0;
+    const server = await serve((_req, res) =>
+      ++calls === 1 ? sendText(res, 200, '{"data": [1, 2', { 'content-type': 'application/json' }) : sendJson(res, 200, { data: [1, 2, 3] }),
+    );
+    const api = client(server);
+    expect((await api.send(get('/contacts'))).body).toEqual({ data: [1, 2, 3] });
+    expect(api.metrics).toEqual({ requests: 2, retries: 1 });
+  });
+
+  test('truncated JSON every time gives up, naming the request', async () => {
     const server = await serve((_req, res) => sendText(res, 200, '{"data": [1, 2', { 'content-type': 'application/json' }));
     const error = await failure(client(server).send(get('/contacts')));
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect(error.message).toBe(
-      `GET ${server.url}/contacts: expected JSON, got invalid or truncated JSON (200; Expected ',' or ']' after array element in JSON at position 14): {"data": [1, 2`,
+      `GET ${server.url}/contacts: expected JSON, got invalid or truncated JSON (200; Expected ',' or ']' after array element in JSON at position 14): {"data": [1, 2` +
+        ' (gave up after 3 attempts)',
     );
+    expect(error.code).toBe('HTTP_FORMAT');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test('plain text that is not JSON is fatal', async () => {
+    const server = await serve((_req, res) => sendText(res, 200, 'OK', { 'content-type': 'text/plain' }));
+    const error = await failure(client(server).send(get('/contacts')));
+    expect(error.message).toBe(`GET ${server.url}/contacts: expected JSON, got text/plain (200): OK`);
+    expect(server.requests).toHaveLength(1);
   });
 
   test('truncated JSON in a 5xx is retried', async () => {
@@ -332,5 +362,88 @@ describe('apiKey in the query', () => {
     expect(ok.url).toBe(`${server.url}/items?page=2`);
     const error = await failure(api.send(get('/missing')));
     expect(error.message).toBe(`GET ${server.url}/missing: 404 Not Found: {"url":"/missing?api_key=[REDACTED]"}`);
+  });
+});
+
+describe('rate-limit headers', () => {
+  const quota = { remainingHeader: 'X-Quota-Left', resetHeader: 'X-Quota-Reset', resetFormat: 'seconds' as const };
+
+  test('an answer that spends the budget pauses every caller on the pacer until the reset, before any 429', async () => {
+    const times: number[] = [];
+    const server = await serve((_req, res) => {
+      times.push(performance.now());
+      sendJson(res, 200, { n: times.length }, times.length === 1 ? { 'x-quota-left': '0', 'x-quota-reset': '0.3' } : { 'x-quota-left': '5' });
+    });
+    const pacer = new Pacer('quota', { allowedRequests: 100, intervalMs: 1000 });
+    const api = client(server, { pacer, rateLimit: quota });
+    await api.send(get('/first'), { owner: 'a' });
+    await Promise.all([api.send(get('/second'), { owner: 'a' }), api.send(get('/third'), { owner: 'b' })]);
+    expect(times).toHaveLength(3);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(290);
+    expect(times[2] - times[0]).toBeGreaterThanOrEqual(290);
+    expect(api.metrics.retries).toBe(0);
+  });
+
+  test('a client without a pacer holds its own later calls the same way', async () => {
+    const times: number[] = [];
+    const server = await serve((_req, res) => {
+      times.push(performance.now());
+      sendJson(res, 200, {}, times.length === 1 ? { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 200) } : {});
+    });
+    const api = client(server, { rateLimit: { ...quota, remainingHeader: 'x-ratelimit-remaining', resetHeader: 'x-ratelimit-reset', resetFormat: 'epochMillis' } });
+    await api.send(get('/first'));
+    await api.send(get('/second'));
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(190);
+  });
+
+  test("a 403 is a rate limit by the spec's headers: waits for their reset", async () => {
+    const times: number[] = [];
+    const server = await serve((_req, res) => {
+      times.push(performance.now());
+      if (times.length === 1) sendJson(res, 403, { message: 'quota' }, { 'x-quota-left': '0', 'x-quota-reset': '0.2' });
+      else sendJson(res, 200, { ok: true });
+    });
+    const api = client(server, { rateLimit: quota });
+    expect((await api.send(get('/items'))).body).toEqual({ ok: true });
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(190);
+  });
+
+  test('a wait longer than the maximum fails at once with the reset time; the pause holds every later call without sending it', async () => {
+    let resumeAt = 0;
+    const server = await serve((_req, res) => {
+      resumeAt = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000;
+      sendJson(res, 429, { error: 'quota exhausted' }, { 'retry-after': new Date(resumeAt).toUTCString() });
+    });
+    const pacer = new Pacer('hourly', { allowedRequests: 100, intervalMs: 1000 });
+    const api = client(server, { pacer, maxWaitMs: 60_000 });
+    const started = performance.now();
+    const error = await failure(api.send(get('/items')));
+    const until = new Date(resumeAt).toISOString().replace('.000Z', 'Z');
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GET ${server.url}/items: 429 Too Many Requests: \\{"error":"quota exhausted"\\}; ` +
+          `the API asks to wait until ${until} \\(in 360[01] s\\), longer than the longest wait \\(60 s\\)$`,
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', status: 429, attempts: 1 });
+
+    const other = client(server, { pacer }); // another connector's client on the same pacer
+    const refused = await failure(other.send(get('/other')));
+    expect(refused.message).toMatch(
+      new RegExp(`^GET ${server.url}/other: not sent: the API asks to wait until ${until} \\(in 360[01] s\\), longer than the longest wait \\(900 s\\)$`),
+    );
+    expect(refused.code).toBe('HTTP_RATE_LIMIT');
+    expect(server.requests.map((r) => r.path)).toEqual(['/items']);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('a 503 asking for a wait longer than the maximum fails at once too', async () => {
+    const server = await serve((_req, res) => sendJson(res, 503, { error: 'maintenance' }, { 'retry-after': '7200' }));
+    const error = await failure(client(server, { maxWaitMs: 60_000 }).send(get('/items')));
+    expect(error.message).toMatch(
+      new RegExp(`^GET ${server.url}/items: 503 Service Unavailable: \\{"error":"maintenance"\\}; the API asks to wait until \\S+Z \\(in 7200 s\\), longer than the longest wait \\(60 s\\)$`),
+    );
+    expect(error).toMatchObject({ kind: 'retriable', code: 'HTTP_STATUS', status: 503 });
+    expect(server.requests).toHaveLength(1);
   });
 });

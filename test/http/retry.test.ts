@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { backoffDelay, classifyStatus, parseReset, parseRetryAfter, rateLimitWait } from '../../engine/http/retry.js';
+import { backoffDelay, classifyStatus } from '../../engine/http/retry.js';
+import { rateLimitRules } from '../../engine/http/rate-limit.js';
 
 const now = Date.parse('2024-01-02T03:04:05Z');
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -12,38 +13,18 @@ describe('backoffDelay', () => {
   });
 });
 
-describe('Retry-After and reset headers', () => {
-  test('Retry-After as seconds or an HTTP date', () => {
-    expect(parseRetryAfter('2', now)).toBe(2000);
-    expect(parseRetryAfter('0.25', now)).toBe(250);
-    expect(parseRetryAfter('Tue, 02 Jan 2024 03:04:08 GMT', now)).toBe(3000);
-    expect(parseRetryAfter('Tue, 02 Jan 2024 03:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-  });
-
-  test('X-RateLimit-Reset as epoch seconds, epoch ms, or seconds from now', () => {
-    expect(parseReset(String(now / 1000 + 30), now)).toBe(30_000);
-    expect(parseReset(String(now + 1500), now)).toBe(1500);
-    expect(parseReset('20', now)).toBe(20_000);
-    expect(parseReset('x', now)).toBeUndefined();
-  });
-
-  test('the IETF RateLimit header', () => {
-    expect(rateLimitWait({ ratelimit: 'limit=100, remaining=0, reset=7' }, now)).toBe(7000);
-    expect(rateLimitWait({ 'ratelimit-reset': '3' }, now)).toBe(3000);
-    expect(rateLimitWait({}, now)).toBeUndefined();
-  });
-});
-
 describe('classifyStatus', () => {
+  const defaults = rateLimitRules(undefined);
   test.each([
     [200, {}, { kind: 'ok' }],
     [204, {}, { kind: 'ok' }],
     [429, { 'retry-after': '1' }, { kind: 'rateLimited', waitMs: 1000 }],
     [429, {}, { kind: 'rateLimited', waitMs: undefined }],
     [403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 5) }, { kind: 'rateLimited', waitMs: 5000 }],
+    [403, { 'x-ratelimit-remaining': '0' }, { kind: 'rateLimited', waitMs: undefined }],
     [403, { 'retry-after': '60' }, { kind: 'rateLimited', waitMs: 60_000 }],
     [403, { 'x-ratelimit-remaining': '12' }, { kind: 'fatal', waitMs: undefined }],
+    [403, {}, { kind: 'fatal', waitMs: undefined }],
     [500, {}, { kind: 'retriable', waitMs: undefined }],
     [503, { 'retry-after': '2' }, { kind: 'retriable', waitMs: 2000 }],
     [408, {}, { kind: 'retriable', waitMs: undefined }],
@@ -53,6 +34,16 @@ describe('classifyStatus', () => {
     [404, {}, { kind: 'fatal', waitMs: undefined }],
     [410, {}, { kind: 'fatal', waitMs: undefined }],
   ])('%i %j', (status, headers, expected) => {
-    expect(classifyStatus(status, headers, now)).toEqual(expected);
+    expect(classifyStatus(status, headers, defaults, now)).toEqual(expected);
+  });
+
+  test("a 403 is a rate limit by the spec's own remaining header, and still by GitHub's", () => {
+    const rules = rateLimitRules({ remainingHeader: 'X-Quota-Left', resetHeader: 'X-Quota-Reset', resetFormat: 'seconds' });
+    expect(classifyStatus(403, { 'x-quota-left': '0', 'x-quota-reset': '7' }, rules, now)).toEqual({ kind: 'rateLimited', waitMs: 7000 });
+    expect(classifyStatus(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 5) }, rules, now)).toEqual({
+      kind: 'rateLimited',
+      waitMs: 5000,
+    });
+    expect(classifyStatus(403, { 'x-quota-left': '3', 'x-ratelimit-remaining': '12' }, rules, now)).toEqual({ kind: 'fatal', waitMs: undefined });
   });
 });

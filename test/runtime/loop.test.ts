@@ -250,3 +250,37 @@ describe('full cycles, resyncs and anchors', () => {
     expect(seen).toEqual([{ state: { cursor: 41 }, full: false }, { state: { cursor: 50 }, full: false }]);
   });
 });
+
+describe('records that fail to map never cost their rows', () => {
+  it('a failed record with a key counts as seen: a replace cycle does not sweep its row', async () => {
+    const db = await store();
+    await runCycle(paged(1, 3), { store: db });
+    const failing = defineSync({
+      name: 'items', database,
+      execute: async () => ({
+        changes: [upsert('1-0'), upsert('1-1')],
+        failed: [{ key: '1-2', reason: 'Email: invalid email' }],
+        hasMore: false, nextState: undefined,
+      }),
+    });
+    expect(await runCycle(failing, { store: db })).toMatchObject({ status: 'completed', failed: 1, swept: 0, notSwept: null });
+    expect((await db.readRows(database)).rows.map((row) => row._key)).toEqual(['1-0', '1-1', '1-2']);
+  });
+
+  it('a full cycle with a record that failed without a key closes without sweeping', async () => {
+    const db = await store();
+    await runCycle(paged(1, 3), { store: db });
+    const keyless = defineSync({
+      name: 'items', database,
+      execute: async () => ({ changes: [upsert('1-0')], failed: [{ key: null, reason: 'record is "x", not an object' }], hasMore: false, nextState: undefined }),
+    });
+    const summary = await runCycle(keyless, { store: db });
+    expect(summary).toMatchObject({
+      status: 'completed', swept: 0,
+      notSwept: 'items: not swept — 1 record(s) failed without a key, so rows this cycle did not see may still exist at the source',
+    });
+    expect((await db.readRows(database)).total).toBe(3);
+    // The next clean cycle sweeps as usual.
+    expect(await runCycle(paged(1, 1), { store: db })).toMatchObject({ swept: 2, notSwept: null });
+  });
+});

@@ -46,6 +46,7 @@ export function formatSummaries(summaries: CycleSummary[]): string {
   const rows = summaries.map((s) => [s.sync, s.status, s.upserted, s.deleted, s.failed, s.requests, duration(s.durationMs)]);
   const lines = [table(['sync', 'status', 'upserted', 'deleted', 'failed', 'requests', 'duration'], rows)];
   for (const summary of summaries) {
+    if (summary.notSwept) lines.push(`\n${summary.notSwept}`);
     if (summary.resynced) lines.push(`\n${summary.sync}: its delta position had expired; it resynced in full`);
     // A skipped sync's error says itself that it is running elsewhere; it did not fail.
     if (summary.error) lines.push(summary.status === 'skipped' ? `\n${summary.error}` : `\n${summary.sync} failed: ${summary.error}`);

@@ -12,6 +12,7 @@ interface CycleRow {
   started_at: string;
   start_seq: number;
   closed_at: string | null;
+  unkeyed_failures: number;
 }
 
 const fromRow = (row: CycleRow, resumed: boolean): Cycle => ({
@@ -22,10 +23,12 @@ const fromRow = (row: CycleRow, resumed: boolean): Cycle => ({
   startSeq: row.start_seq,
   full: row.full === 1,
   resumed,
+  unkeyedFailures: row.unkeyed_failures,
 });
 
 export class Cycles {
   private readonly byId: Statement;
+  private readonly countUnkeyed: Statement;
   private readonly openOfSync: Statement;
   private readonly lastOfSync: Statement;
   private readonly firstOfSync: Statement;
@@ -46,6 +49,7 @@ export class Cycles {
     );
     this.insert = db.prepare('INSERT INTO _cycles (sync, mode, full, started_at, start_seq) VALUES (?, ?, ?, ?, ?) RETURNING *');
     this.close = db.prepare('UPDATE _cycles SET closed_at = ?, swept = ? WHERE id = ?');
+    this.countUnkeyed = db.prepare('UPDATE _cycles SET unkeyed_failures = unkeyed_failures + ? WHERE id = ?');
     this.abandonAll = db.prepare('UPDATE _cycles SET closed_at = ? WHERE closed_at IS NULL');
     this.abandonOfSync = db.prepare('UPDATE _cycles SET closed_at = ? WHERE sync = ? AND closed_at IS NULL');
   }
@@ -87,6 +91,11 @@ export class Cycles {
     if (this.stillOpen(cycle) === undefined) {
       throw new Error(`Sync "${cycle.sync}": cycle ${cycle.id} is no longer open (it was closed, or reset by --full or reset)`);
     }
+  }
+
+  /** Counts records of the cycle that failed without a key. */
+  addUnkeyedFailures(cycle: Cycle, count: number): void {
+    if (count > 0) this.countUnkeyed.run(count, cycle.id);
   }
 
   markClosed(cycle: Cycle, swept: number | null, now: string): void {

@@ -18,7 +18,7 @@ import { Cycles } from './cycles.js';
 import { Links } from './links.js';
 import { Locks } from './locks.js';
 import { readRows } from './read-rows.js';
-import { sweepRows, writeChanges } from './rows.js';
+import { markSeen, sweepRows, writeChanges } from './rows.js';
 import { Runs } from './runs.js';
 import { WriteSequence } from './sequence.js';
 import { migrateSystemSchema } from './system-schema.js';
@@ -114,7 +114,10 @@ export class SqliteStore implements Store {
       const time = now();
       if (batch.lock && !this.locks.refresh(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
       this.cycles.requireOpen(cycle);
-      const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, this.sequence.next(), time);
+      const seq = this.sequence.next();
+      const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, seq, time);
+      markSeen(table, batch.failed.flatMap((failure) => (failure.key === null ? [] : [failure.key])), seq);
+      this.cycles.addUnkeyedFailures(cycle, batch.failed.filter((failure) => failure.key === null).length);
       this.checkpoints.put({
         sync: cycle.sync,
         partition: batch.partition,
@@ -135,11 +138,17 @@ export class SqliteStore implements Store {
    * deleted (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does
    * nothing.
    */
-  async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[]): Promise<number> {
+  async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options: { sweep?: boolean } = {}): Promise<number> {
     const table = this.tables.get(database);
     return writeTransaction(this.db, () => {
       const stored = this.cycles.stillOpen(cycle);
       if (stored === undefined) return 0;
+      if (stored.full && options.sweep === false) {
+        // Closed without its sweep: it does not count as a full cycle (swept stays NULL).
+        if (stored.mode === 'replace') this.checkpoints.drop(stored.sync);
+        this.cycles.markClosed(stored, null, now());
+        return 0;
+      }
       let swept = 0;
       if (stored.full) {
         const listed = partitions && new Set(partitions);

@@ -54,6 +54,16 @@ export function writeChanges(table: ManagedTable, stores: RowStores, changes: re
   return result;
 }
 
+/**
+ * A record the source still has but that failed to map is "seen" all the same: its row (as last
+ * written) is stamped with the commit's sequence, so a full cycle does not sweep it. Otherwise one
+ * bad field at the source would delete the row here.
+ */
+export function markSeen(table: ManagedTable, keys: readonly string[], seq: number): void {
+  const touch = table.statement('seen', () => `UPDATE ${table.quoted} SET _seq = ? WHERE _key = ?`);
+  for (const key of keys) touch.run(seq, key);
+}
+
 function checkVersion(table: ManagedTable, change: Change): void {
   const { version } = change;
   if (version === undefined || (typeof version === 'number' && Number.isFinite(version))) return;

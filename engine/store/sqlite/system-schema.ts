@@ -131,6 +131,11 @@ export const migrations: readonly string[] = [
     heartbeat_at TEXT NOT NULL
   );
   `,
+  `
+  -- Records that failed to map without a key, per cycle: a full cycle that had any cannot tell
+  -- every row it saw, so it closes without sweeping.
+  ALTER TABLE _cycles ADD COLUMN unkeyed_failures INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

@@ -44,7 +44,7 @@ describe('system schema migration 2', () => {
     expect(await store.lastFullCycleAt('crm.delta')).toBe('2024-01-03T00:00:00.000Z');
     const open = await store.openCycle('crm.delta', 'incremental', { full: true });
     expect(open).toEqual({
-      id: 4, sync: 'crm.delta', mode: 'incremental', startedAt: '2024-01-04T00:00:00.000Z', startSeq: 2, full: false, resumed: true,
+      id: 4, sync: 'crm.delta', mode: 'incremental', startedAt: '2024-01-04T00:00:00.000Z', startSeq: 2, full: false, resumed: true, unkeyedFailures: 0,
     });
     expect(await store.setAnchor('crm.events', { after: 1 })).toBe(true);
 

@@ -28,10 +28,21 @@ import {
 import type { PageChanges } from './records.js';
 import type { FetchedPage, Stream } from './stream.js';
 
+/**
+ * Where a cycle is: the position of the page it reads, and — when the page is larger than
+ * maxChangesPerCommit and split over commits — what of it is committed: `skip` items, whose
+ * identities (record keys) are `done`.
+ */
+export interface PageState {
+  position: unknown;
+  skip: number;
+  done?: string[];
+}
+
 export interface PhaseState {
   cursor?: CursorPosition;
   high?: CursorPosition;
-  page?: { position: unknown; skip: number };
+  page?: PageState;
 }
 
 export interface IncrementalRules {
@@ -113,18 +124,15 @@ export function compilePhase(rules: PhaseRules): Phase {
     const fetched = cached?.key === cacheKey ? cached.page : await rules.stream.fetch(page.position, templateCtx, ctx);
     cache.set(partitionKey, { key: cacheKey, page: fetched });
 
-    // A page is its listed deletions (`deletes.ids`) followed by its records; `skip` counts both,
-    // so a split page never commits more than maxChanges changes, whichever kind they are.
-    const listed = rules.listed ? rules.listed(fetched.response.body) : [];
-    const end = page.skip + rules.maxChanges;
-    const slice = fetched.records.slice(Math.max(0, page.skip - listed.length), Math.max(0, end - listed.length));
     const mapCtx: MapContext = { vars: rules.vars, partition: ctx.partition.value };
+    const listed = rules.listed ? rules.listed(fetched.response.body) : [];
+    const split = splitPage(page, listed, fetched.records, rules.maxChanges, (record) => rules.keyOf(record, mapCtx));
     const placement = inc && inc.spec.type !== 'opaque'
-      ? placeRecords(slice, inc, state?.high, youngAfter(ctx, inc.rules), (record) => rules.keyOf(record, mapCtx))
-      : { placed: slice, rejected: [], high: undefined, waiting: false };
+      ? placeRecords(split.records, inc, state?.high, youngAfter(ctx, inc.rules), (record) => rules.keyOf(record, mapCtx))
+      : { placed: split.records, rejected: [], high: undefined, waiting: false };
     const { changes, failed } = rules.toChanges(placement.placed, mapCtx);
     failed.push(...placement.rejected);
-    changes.unshift(...listed.slice(page.skip, end));
+    changes.unshift(...split.listed);
     const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, full: ctx.full };
 
     if (placement.waiting) {
@@ -132,10 +140,7 @@ export function compilePhase(rules: PhaseRules): Phase {
       cache.delete(partitionKey);
       return finished(outcome, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
     }
-    const consumed = Math.min(end, listed.length + fetched.records.length);
-    if (consumed < listed.length + fetched.records.length) {
-      return going(outcome, { cursor, high: placement.high, page: { position: page.position, skip: consumed } });
-    }
+    if (split.rest) return going(outcome, { cursor, high: placement.high, page: { position: page.position, ...split.rest } });
     cache.delete(partitionKey);
     return afterPage(rules, outcome);
   };
@@ -248,6 +253,41 @@ function recordTime(record: unknown, rules: CursorRules): number {
 
 function cursorState(cursor: CursorPosition | undefined): PhaseState | undefined {
   return cursor ? { cursor } : undefined;
+}
+
+interface SplitPage {
+  listed: Change[];
+  records: unknown[];
+  /** The page state after this part, when more of the page remains. */
+  rest?: Pick<PageState, 'skip' | 'done'>;
+}
+
+/**
+ * The next part of a page: its listed deletions (`deletes.ids`) then its records, at most
+ * maxChanges of them, so no commit exceeds the limit whichever kind they are. A split page
+ * remembers the keys it committed, not just how many: fetched again after a restart, the page
+ * may have shifted (a record removed or moved at the source), and resuming by count would skip
+ * a record never written. Records without a key fall back to their place on the page.
+ */
+function splitPage(page: PageState, listed: Change[], records: unknown[], maxChanges: number, keyOf: (record: unknown) => string | null): SplitPage {
+  if (page.skip === 0 && !page.done && listed.length + records.length <= maxChanges) return { listed, records };
+  const items = [
+    ...listed.map((change) => ({ id: `deleted:${change.key}`, listed: change, record: undefined as unknown })),
+    ...records.map((record, index) => ({ id: identity(keyOf(record), index), listed: undefined, record })),
+  ];
+  const done = new Set(page.done ?? items.slice(0, page.skip).map((item) => item.id));
+  const remaining = items.filter((item) => !done.has(item.id));
+  const taken = remaining.slice(0, maxChanges);
+  for (const item of taken) done.add(item.id);
+  return {
+    listed: taken.flatMap((item) => (item.listed ? [item.listed] : [])),
+    records: taken.filter((item) => !item.listed).map((item) => item.record),
+    rest: remaining.length > taken.length ? { skip: done.size, done: [...done] } : undefined,
+  };
+}
+
+function identity(key: string | null, index: number): string {
+  return key === null ? `#${index}` : `key:${key}`;
 }
 
 function going(outcome: PageOutcome, state: PhaseState): PhaseResult {

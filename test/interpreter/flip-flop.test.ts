@@ -119,7 +119,7 @@ describe('flip-flop delete stream', () => {
       deletes: {
         cursor: { value: '1970-01-01T00:00:00.000Z', id: null },
         high: { value: removed[1].deleted_at, id: null },
-        page: { position: { at: null }, skip: 2 },
+        page: { position: { at: null }, skip: 2, done: [`key:${removed[0].id}`, `key:${removed[1].id}`] },
       },
     });
 

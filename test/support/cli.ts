@@ -53,16 +53,22 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
 
 /**
  * The sandbox CRM spec with every contacts page `pageSize` long, fast retries (a failing request
- * gives up in milliseconds) and a pacer that never slows a test down. `deltaBufferSeconds: 0`
- * lets a delta see a write made just before it starts.
+ * gives up in milliseconds, unless `retry` says otherwise) and a pacer that never slows a test
+ * down. `deltaBufferSeconds: 0` lets a delta see a write made just before it starts.
  */
-export function sandboxSpec(options: { pageSize: number; maxChangesPerCommit?: number; deltaBufferSeconds?: number }): SpecObject {
+export function sandboxSpec(options: {
+  pageSize: number;
+  maxChangesPerCommit?: number;
+  deltaBufferSeconds?: number;
+  /** The spec's `api.retry`. @default 2 attempts, 10–50 ms apart */
+  retry?: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+}): SpecObject {
   return loadSpec('connectors/sandbox-crm.yaml', (spec) => {
     const stripeList = (spec.definitions as { paginators: Record<string, { pageSize: { value: number } }> }).paginators.stripeList;
     stripeList.pageSize.value = options.pageSize;
     syncOf(spec, 'contactsDelta').paginate.pageSize = options.pageSize;
     (spec.pacers as Record<string, { allowedRequests: number }>).sandbox.allowedRequests = 1000;
-    (spec.api as Record<string, unknown>).retry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 };
+    (spec.api as Record<string, unknown>).retry = options.retry ?? { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 };
     if (options.deltaBufferSeconds !== undefined) syncOf(spec, 'contactsDelta').cursor.bufferSeconds = options.deltaBufferSeconds;
     if (options.maxChangesPerCommit !== undefined) {
       for (const sync of ['contactsBackfill', 'contactsDelta']) syncOf(spec, sync).maxChangesPerCommit = options.maxChangesPerCommit;

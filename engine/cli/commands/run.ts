@@ -20,8 +20,8 @@ export function registerRun(program: Command): void {
       if (!opened) return;
       const graceful = new AbortController();
       const hard = new AbortController();
-      // First Ctrl-C: finish the page in flight, commit it, stop. Second: abort the request in
-      // flight too (nothing of that page commits). Either way the run is recorded as cancelled.
+      // First Ctrl-C: finish the result in flight (a page, or part of a split one), commit it, stop.
+      // Second: abort the request in flight too (nothing of it commits). Either way the run is recorded as cancelled.
       const stop = () => (graceful.signal.aborted ? hard.abort() : graceful.abort());
       process.on('SIGINT', stop).on('SIGTERM', stop);
       try {

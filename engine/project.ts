@@ -25,6 +25,8 @@ export interface OpenedProject {
   project: LoadedProject;
   connectors: CompiledConnector[];
   syncs: SyncDefinition[];
+  /** Syncs the config switched off, by qualified name. */
+  disabledSyncs: string[];
   store: Store;
   /** Removes every secret value of every connector from a text. */
   redact(text: string): string;
@@ -41,6 +43,7 @@ export async function openProject(configPath: string, options: { env?: NodeJS.Pr
     project,
     connectors,
     syncs: connectors.flatMap((connector) => connector.syncs),
+    disabledSyncs: connectors.flatMap((connector) => connector.disabled),
     store,
     redact: (text) => connectors.reduce((out, connector) => connector.redact(out), text),
     close: async () => {
@@ -54,7 +57,7 @@ export async function openProject(configPath: string, options: { env?: NodeJS.Pr
  * Picks syncs by name: the qualified CONNECTOR.SYNC, or the bare SYNC when only one connector
  * has it. No names = every enabled sync.
  */
-export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined): SyncDefinition[] {
+export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined, disabled: string[] = []): SyncDefinition[] {
   if (!names || names.length === 0) return syncs;
   return names.map((name) => {
     const exact = syncs.find((sync) => sync.name === name);
@@ -63,6 +66,8 @@ export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined
     if (matches.length === 1) return matches[0];
     const known = syncs.map((sync) => sync.name).join(', ');
     if (matches.length > 1) throw new SyncError('ambiguous-sync', `sync '${name}' is ambiguous: ${matches.map((s) => s.name).join(', ')}`);
+    const off = disabled.find((qualified) => qualified === name || qualified.endsWith(`.${name}`));
+    if (off) throw new SyncError('unknown-sync', `sync '${off}' is disabled in the config (syncs.${off.split('.').slice(1).join('.')}.enabled: false)`);
     throw new SyncError('unknown-sync', `unknown sync '${name}'; known syncs: ${known}`);
   });
 }
@@ -84,7 +89,7 @@ export interface RunOptions {
  * once a stop is requested no further sync starts, and those never started have no summary.
  */
 export async function runProject(opened: OpenedProject, options: RunOptions = {}): Promise<CycleSummary[]> {
-  const selected = selectSyncs(opened.syncs, options.syncs);
+  const selected = selectSyncs(opened.syncs, options.syncs, opened.disabledSyncs);
   const connectorOf = new Map(opened.connectors.flatMap((connector) => connector.syncs.map((sync) => [sync, connector.name] as const)));
   const stopped = () => Boolean(options.signal?.aborted || options.abortSignal?.aborted);
   const summaries = await runLimited(

@@ -120,6 +120,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         agent,
         signal,
         responseType: 'text',
+        hooks: { beforeRedirect: [(redirected) => dropCredentialsAcrossOrigins(redirected, authed, request, redactor)] },
       });
       const exhaustedUntil = isExhausted(res.headers, rateLimit) ? resetAt(res.headers, rateLimit) : undefined;
       const verdict = classifyStatus(res.statusCode, res.headers, rateLimit);
@@ -179,7 +180,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let rateLimitWaitMs: number | undefined;
       const started = performance.now();
       try {
-        authed = await auth.authenticate(request);
+        // Credentials go to the API's own origin only: a next-page URL on another host is fetched
+        // without them (a 401 there is a clear error; a leaked key is not).
+        authed = sameOrigin(request.url, baseUrl) ? await auth.authenticate(request) : request;
         count('requests');
         outcome = await attemptOnce(request, authed, signal);
         // Paused before the slot is released, so no waiter slips through in between. A rate-limited
@@ -296,4 +299,30 @@ function withoutAddedQuery(finalUrl: string, request: HttpRequest, authed: HttpR
     if (request.query[name] !== value) url.searchParams.delete(name);
   }
   return url.href;
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url, base).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * got drops only Authorization and Cookie when a redirect leaves the origin; an API key header
+ * (or any header auth added) would follow to the other host. Drop every header the authenticator
+ * added, and every header whose value is a registered secret, before a cross-origin hop.
+ */
+function dropCredentialsAcrossOrigins(
+  redirected: { url?: URL | string; headers: Record<string, unknown> }, authed: HttpRequest, plain: HttpRequest, redactor: Redactor,
+): void {
+  if (!redirected.url || sameOrigin(String(redirected.url), plain.url)) return;
+  for (const [name, value] of Object.entries(authed.headers)) {
+    const secret = typeof value === 'string' && redactor.redact(value) !== value;
+    if (secret || plain.headers[name] !== value) {
+      delete redirected.headers[name];
+      delete redirected.headers[name.toLowerCase()];
+    }
+  }
 }

@@ -29,6 +29,8 @@ import { compileVersion } from './version.js';
 export interface CompiledConnector {
   name: string;
   syncs: SyncDefinition[];
+  /** Qualified names of the syncs the config switched off (enabled: false). */
+  disabled: string[];
   redact(text: string): string;
   close(): void;
 }
@@ -56,11 +58,10 @@ export function compileConnector(loaded: LoadedConnector, shared: { pacers: Pace
     compiled.set(syncName, result);
     return result;
   };
-  const syncs = Object.keys(spec.syncs)
-    .map(compile)
-    .filter((sync) => loaded.syncOverrides[sync.definition.name.slice(connector.length + 1)]?.enabled !== false)
-    .map((sync) => sync.definition);
-  return { name: connector, syncs, redact: (text) => http.redactor.redact(text), close: () => http.close() };
+  const enabled = (name: string) => loaded.syncOverrides[name]?.enabled !== false;
+  const syncs = Object.keys(spec.syncs).map(compile).filter((sync) => enabled(sync.definition.name.slice(connector.length + 1))).map((sync) => sync.definition);
+  const disabled = Object.keys(spec.syncs).filter((name) => !enabled(name)).map((name) => `${connector}.${name}`);
+  return { name: connector, syncs, disabled, redact: (text) => http.redactor.redact(text), close: () => http.close() };
 }
 
 interface CompiledSync {

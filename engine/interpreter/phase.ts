@@ -120,6 +120,8 @@ export function compilePhase(rules: PhaseRules): Phase {
     };
     const partitionKey = ctx.partition.key;
     const cacheKey = JSON.stringify([page.position, requestCursor ?? null]);
+    // A cycle starting from the first page never reuses a page of an earlier cycle.
+    if (!state?.page) cache.delete(partitionKey);
     const cached = cache.get(partitionKey);
     const fetched = cached?.key === cacheKey ? cached.page : await rules.stream.fetch(page.position, templateCtx, ctx);
     cache.set(partitionKey, { key: cacheKey, page: fetched });
@@ -275,6 +277,14 @@ function splitPage(page: PageState, listed: Change[], records: unknown[], maxCha
     ...listed.map((change) => ({ id: `deleted:${change.key}`, listed: change, record: undefined as unknown })),
     ...records.map((record, index) => ({ id: identity(keyOf(record), index), listed: undefined, record })),
   ];
+  // A key can appear twice on a page (an update, then a delete event of the same object): count
+  // occurrences so the second is not taken for the first.
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const n = (seen.get(item.id) ?? 0) + 1;
+    seen.set(item.id, n);
+    if (n > 1) item.id = `${item.id}#${n}`;
+  }
   const done = new Set(page.done ?? items.slice(0, page.skip).map((item) => item.id));
   const remaining = items.filter((item) => !done.has(item.id));
   const taken = remaining.slice(0, maxChanges);

@@ -4,8 +4,10 @@
  * what makes a newest-first event feed, or a backfill racing a delta, converge on the newest data.
  *
  * Read from the raw record (an event, not the object inside it): the sync's `version` path, or by
- * default the cursor field of a timestamp/number cursor. Timestamps become epoch milliseconds, so a
- * backfill versioned by `$.updated_at` and a delta versioned by its cursor agree on one scale.
+ * default the cursor field of a timestamp cursor. Timestamps become epoch milliseconds, so a
+ * backfill versioned by `$.updated_at` and a delta versioned by its cursor agree on one scale. A
+ * number cursor (an event id, a sequence) is no default: it is not on that scale, and a delta's
+ * changes compared with a backfill's timestamps would all be stale.
  */
 import { SyncError } from '../core/errors.js';
 import { selectFirst } from '../extract/jsonpath.js';
@@ -17,14 +19,14 @@ export type VersionReader = (record: unknown) => number;
 export interface VersionSource {
   /** The sync's (or delete stream's) `version` path, when given. */
   path?: string;
-  /** Its cursor: the default version when it is a timestamp or a number. */
+  /** Its cursor: the default version when it is a timestamp. */
   cursor?: { field: string; rules: CursorRules };
 }
 
 export function compileVersion(source: VersionSource): VersionReader | undefined {
   const { path, cursor } = source;
   if (path !== undefined) return (record) => explicitVersion(path, selectFirst(path, record));
-  if (!cursor || (cursor.rules.type !== 'timestamp' && cursor.rules.type !== 'number')) return undefined;
+  if (!cursor || cursor.rules.type !== 'timestamp') return undefined;
   const { field, rules } = cursor;
   return (record) => {
     const value = canonicalValue(selectFirst(field, record), rules, `version ${field}`);

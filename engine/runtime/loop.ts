@@ -108,10 +108,13 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     try {
       partitions = await runPartitions(sync, cycle, run);
     } catch (error) {
-      if (!(error instanceof ResyncRequired) || cycle.full) throw error;
-      // The delta's position expired: abandon this cycle (no sweep) and resync in full at once.
+      // A fresh full cycle that meets an expired position has nothing older to fall back on.
+      if (!(error instanceof ResyncRequired) || (cycle.full && !cycle.resumed)) throw error;
+      // The position expired: abandon this cycle (no sweep) and resync in full at once. A resumed
+      // full cycle whose saved page position expired (days later) starts over the same way.
       cycle = await store.openCycle(sync.name, sync.mode, { fresh: true, full: true });
       full = resynced = true;
+      run.unkeyed.count = 0;
       partitions = await runPartitions(sync, cycle, run);
     }
     // A record that failed without a key may be a row we hold: sweeping could delete it.

@@ -447,3 +447,37 @@ describe('rate-limit headers', () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('credentials stay with the API origin', () => {
+  const apiKey: Auth = { type: 'apiKey', in: 'header', name: 'X-Api-Key', key: { secret: 'token' } };
+
+  test('a redirect to another origin does not carry the API key header', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const other = await serve((req, res) => {
+      seen.push(req.headers);
+      sendJson(res, 200, { ok: true });
+    });
+    const api = await serve((_req, res) => {
+      res.writeHead(302, { location: `${other.url}/elsewhere` });
+      res.end();
+    });
+    const response = await client(api, { authSpec: apiKey }).send(get('/moved'));
+    expect(response.body).toEqual({ ok: true });
+    expect(seen).toHaveLength(1);
+    expect(JSON.stringify(seen[0])).not.toContain(SECRET);
+    expect(seen[0]['x-api-key']).toBeUndefined();
+  });
+
+  test('a next-page URL on another host is fetched without credentials', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const other = await serve((req, res) => {
+      seen.push(req.headers);
+      sendJson(res, 200, { page: 2 });
+    });
+    const api = await serve((req, res) => sendJson(res, 200, { key: req.headers['x-api-key'] }));
+    const http = client(api, { authSpec: apiKey });
+    expect((await http.send(get('/first'))).body).toEqual({ key: SECRET });
+    await http.send(get(`${other.url}/page/2`));
+    expect(seen[0]['x-api-key']).toBeUndefined();
+  });
+});

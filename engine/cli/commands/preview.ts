@@ -33,7 +33,7 @@ export function registerPreview(program: Command): void {
       const opened = await openOrReport(config);
       if (!opened) return;
       try {
-        const [sync] = selectSyncs(opened.syncs, [options.sync]);
+        const [sync] = selectSyncs(opened.syncs, [options.sync], opened.disabledSyncs);
         const output = await preview(sync, { pages, state, partition: options.partition });
         process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       } catch (error) {

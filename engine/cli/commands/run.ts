@@ -26,7 +26,7 @@ export function registerRun(program: Command): void {
       process.on('SIGINT', stop).on('SIGTERM', stop);
       try {
         try {
-          selectSyncs(opened.syncs, options.sync);
+          selectSyncs(opened.syncs, options.sync, opened.disabledSyncs);
         } catch (error) {
           if (error instanceof SyncError) return reportInvalid(error.message);
           throw error;

@@ -234,7 +234,7 @@ async function withSyncs(config: string, name: string | undefined, action: (open
   const opened = await openOrReport(config);
   if (!opened) return;
   try {
-    const names = selectSyncs(opened.syncs, name ? [name] : undefined).map((sync) => sync.name);
+    const names = selectSyncs(opened.syncs, name ? [name] : undefined, opened.disabledSyncs).map((sync) => sync.name);
     await action(opened, names);
   } catch (error) {
     if (error instanceof SyncError) return reportInvalid(error.message);

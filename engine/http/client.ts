@@ -19,7 +19,7 @@ import https from 'node:https';
 import got, { ReadError, RequestError, TimeoutError } from 'got';
 import type { Authenticator, TokenHttp } from './auth/types.js';
 import { excerpt, HttpError, ResponseFormatError, summarizeStatus, type HttpErrorCode, type HttpErrorKind } from './errors.js';
-import type { Pacer } from './pacer.js';
+import { PauseTooLong, type Pacer, type Release } from './pacer.js';
 import type { Redactor } from './redact.js';
 import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest, type HttpResponse } from './request.js';
 import { DEFAULT_RATE_LIMIT, formatTime, isExhausted, resetAt, type RateLimitRules } from './rate-limit.js';
@@ -174,7 +174,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new HttpError({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', request: describe(), summary, attempts: attempt - 1 });
       }
       if (!pacer && paused > 0) await sleep(paused, signal);
-      const release = await pacer?.wait(signal, io.owner);
+      let release: Release | undefined;
+      try {
+        release = await pacer?.wait(signal, io.owner, maxWaitMs);
+      } catch (error) {
+        if (!(error instanceof PauseTooLong)) throw error;
+        const summary = `not sent: ${tooLong(error.pausedMs, maxWaitMs)}`;
+        throw new HttpError({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', request: describe(), summary, attempts: attempt - 1 });
+      }
       let outcome: Outcome;
       let authed: HttpRequest;
       let rateLimitWaitMs: number | undefined;

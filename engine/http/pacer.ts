@@ -28,9 +28,20 @@ interface Slot {
   endedAt: number;
 }
 
+/** A waiter gave up: the pacer was paused (a rate limit) for longer than it may wait. */
+export class PauseTooLong extends Error {
+  constructor(readonly pausedMs: number) {
+    super(`the pacer is paused for ${pausedMs} ms`);
+    this.name = 'PauseTooLong';
+  }
+}
+
 interface Waiter {
   owner: unknown;
+  /** The longest pause this waiter sits out; a longer one rejects it with PauseTooLong. */
+  maxPauseMs: number;
   resolve: (release: Release) => void;
+  reject: (error: Error) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
 }
@@ -66,12 +77,14 @@ export class Pacer {
    * rejects with the signal's reason if it aborts first. `owner` (any value, compared by identity) is
    * who the request is for: the budget is shared fairly between owners.
    */
-  wait(signal?: AbortSignal, owner?: unknown): Promise<Release> {
+  wait(signal?: AbortSignal, owner?: unknown, maxPauseMs = Infinity): Promise<Release> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         owner,
+        maxPauseMs,
         resolve,
+        reject,
         signal,
         onAbort: () => {
           const index = this.queue.indexOf(waiter);
@@ -91,6 +104,13 @@ export class Pacer {
     const delay = (typeof until === 'number' ? until : until.getTime()) - Date.now();
     if (delay <= 0) return;
     this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delay);
+    // Waiters already queued must not sit out a pause longer than they may wait either.
+    const paused = this.pausedForMs();
+    for (const waiter of this.queue.filter((queued) => paused > queued.maxPauseMs)) {
+      this.queue.splice(this.queue.indexOf(waiter), 1);
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.reject(new PauseTooLong(paused));
+    }
     if (this.queue.length > 0) this.pump();
   }
 

@@ -120,15 +120,14 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     // A record that failed without a key may be a row we hold: sweeping could delete it.
     const unkeyed = cycle.unkeyedFailures + run.unkeyed.count;
     if (cycle.full && unkeyed > 0) notSwept = `${sync.name}: not swept — ${unkeyed} record(s) failed without a key, so rows this cycle did not see may still exist at the source`;
-    totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key), { sweep: unkeyed === 0 });
+    totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key), { sweep: unkeyed === 0, runId });
     totals.deleted += totals.swept;
-    // Each commit already added its deletions to the run; only the sweep's are new here.
-    await store.finishRun(runId, { status: 'completed', deleted: totals.swept, ...metrics });
+    await store.finishRun(runId, { status: 'completed', ...metrics });
     return summary('completed', null);
   } catch (error) {
     const cancelled = signal.aborted || abortSignal.aborted;
     const message = (options.redact ?? ((text) => text))(cancelled ? `${sync.name}: cancelled` : describeError(error));
-    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, deleted: totals.swept, ...metrics });
+    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, ...metrics });
     return summary(cancelled ? 'cancelled' : 'failed', message);
   }
 }

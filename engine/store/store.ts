@@ -167,10 +167,11 @@ export interface Store {
    * with: an unfinished checkpoint of a partition no longer listed (a deleted parent record) is
    * dropped instead, and its rows are swept like any other unseen row.
    *
+   * `runId`: the run closing the cycle; the swept rows count as its deletions, atomically.
    * `sweep: false` closes a full cycle without sweeping (the runtime could not tell every record it
    * saw: a record that failed without a key); it then does not count for lastFullCycleAt.
    */
-  closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options?: { sweep?: boolean }): Promise<number>;
+  closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options?: { sweep?: boolean; runId?: number }): Promise<number>;
 
   /** Forget checkpoints, anchors and open cycles (all syncs, or one). Data rows and tombstones stay. */
   resetState(sync?: string): Promise<void>;

@@ -138,7 +138,7 @@ export class SqliteStore implements Store {
    * deleted (the "sweep after a partial cycle" failure). Closing a closed or abandoned cycle does
    * nothing.
    */
-  async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options: { sweep?: boolean } = {}): Promise<number> {
+  async closeCycle(cycle: Cycle, database: DatabaseDefinition, partitions?: string[], options: { sweep?: boolean; runId?: number } = {}): Promise<number> {
     const table = this.tables.get(database);
     return writeTransaction(this.db, () => {
       const stored = this.cycles.stillOpen(cycle);
@@ -162,6 +162,9 @@ export class SqliteStore implements Store {
           );
         }
         swept = sweepRows(table, this.links, stored.startSeq);
+        // The sweep counts in the run that closed the cycle, in the same transaction: a process
+        // killed right after it cannot leave the deletions uncounted.
+        if (options.runId !== undefined) this.runs.record(options.runId, stored.sync, { upserted: 0, deleted: swept, failed: [], requests: 0, retries: 0 });
         // Replace state is pagination within the cycle; an incremental cursor is where the delta
         // continues, except that of a partition the cycle no longer lists.
         if (stored.mode === 'replace') this.checkpoints.drop(stored.sync);

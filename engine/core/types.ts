@@ -50,6 +50,8 @@ export interface ExecuteResult<S = unknown> {
   hasMore: boolean;
   nextState: S | undefined;
   failed?: FailedRecord[];
+  /** How far the cycle is, when the source tells a total (records or pages). */
+  progress?: { done: number; total: number };
 }
 
 /** A partition of a sync: one independently checkpointed slice (a repository, a sub-account). */

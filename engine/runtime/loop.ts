@@ -20,9 +20,21 @@ export interface CycleOptions {
   abortSignal?: AbortSignal;
   /** Called after each commit, for progress output. */
   onCommit?: (event: CommitEvent) => void;
+  /** Start, every commit, and the end of the run (summary), for logs and progress bars. */
+  onEvent?: (event: RunEvent) => void;
+  /** Claim this pending run (queued by `syncspec trigger`) instead of recording a new one. */
+  runId?: number;
+  /** Why this run runs (run history). Default 'manual'. */
+  trigger?: import('../store/store.js').RunTrigger;
   /** Turns an error into the text stored in run history (secrets redacted). */
   redact?: (text: string) => string;
 }
+
+/** What a run reports as it goes, for logs and progress bars (see engine/log, engine/cli/progress). */
+export type RunEvent =
+  | { type: 'start'; sync: string; runId: number; full: boolean; resumed: boolean }
+  | ({ type: 'commit'; runId: number; progress: { done: number; total: number } | null; requests: number } & CommitEvent)
+  | { type: 'finish'; summary: CycleSummary };
 
 export interface CommitEvent {
   sync: string;

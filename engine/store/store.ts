@@ -109,6 +109,24 @@ export interface RunOutcome {
   retries?: number;
 }
 
+/** Why a run ran: `syncspec run` / a library call, the service's schedule, or `syncspec trigger`. */
+export type RunTrigger = 'manual' | 'schedule' | 'trigger';
+
+export interface RunLogEntry {
+  at: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+export interface PendingRun {
+  id: number;
+  sync: string;
+  /** Queued with --full. */
+  full: boolean;
+  queuedAt: string;
+}
+
 export interface RunRecord {
   id: number;
   sync: string;
@@ -121,6 +139,9 @@ export interface RunRecord {
   requests: number;
   retries: number;
   error: string | null;
+  trigger: RunTrigger;
+  /** Percent done when the source told a total (offset/page-number totals), else null. */
+  progress: number | null;
 }
 
 export interface RowsPage {
@@ -189,7 +210,15 @@ export interface Store {
   /** Releases `owner`'s lock; nothing happens when it does not hold it. */
   releaseLock(sync: string, owner: LockOwner): Promise<void>;
 
-  startRun(sync: string): Promise<number>;
+  /** Records a running run; `runId` claims a pending run queued by queueRun instead. */
+  startRun(sync: string, options?: { trigger?: RunTrigger; runId?: number }): Promise<number>;
+  /** Queues a run (status pending, trigger 'trigger') for a service to pick up: `syncspec trigger`. */
+  queueRun(sync: string, options?: { full?: boolean }): Promise<number>;
+  /** Pending runs, oldest first. */
+  pendingRuns(): Promise<PendingRun[]>;
+  setRunProgress(runId: number, percent: number): Promise<void>;
+  appendRunLogs(runId: number, entries: RunLogEntry[]): Promise<void>;
+  listRunLogs(runId: number): Promise<RunLogEntry[]>;
   finishRun(runId: number, outcome: RunOutcome): Promise<void>;
   getRun(runId: number): Promise<RunRecord | undefined>;
   listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]>;

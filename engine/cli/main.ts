@@ -7,6 +7,10 @@ import { registerValidate } from './commands/validate.js';
 import { registerRun } from './commands/run.js';
 import { registerPreview } from './commands/preview.js';
 import { registerState } from './commands/state.js';
+import { registerStatus } from './commands/status.js';
+import { registerRuns } from './commands/runs.js';
+import { registerStart } from './commands/start.js';
+import { registerTrigger } from './commands/trigger.js';
 import { EXIT } from './exit.js';
 
 export function buildProgram(): Command {
@@ -18,6 +22,10 @@ export function buildProgram(): Command {
   registerRun(program);
   registerPreview(program);
   registerState(program);
+  registerStatus(program);
+  registerRuns(program);
+  registerStart(program);
+  registerTrigger(program);
   return program;
 }
 

@@ -104,7 +104,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const idsPath = spec.deletes?.ids;
   const delta: PhaseRules = {
     stream: spec.resync ? compileStream(streamSpec, walkSender, deps.http.baseUrl) : stream,
-    incremental, maxChanges, vars: deps.vars, secrets: deps.secrets,
+    paginate, incremental, maxChanges, vars: deps.vars, secrets: deps.secrets,
     toChanges: (page, ctx) => recordsToChanges(page, records, ctx),
     listed: idsPath ? (body) => listedDeletions(body, idsPath) : undefined,
     keyOf: (record, ctx) => recordKey(records, record, ctx),

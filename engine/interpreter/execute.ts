@@ -99,5 +99,7 @@ function definedOf(state: PhaseState | undefined): PhaseState {
 }
 
 function toResult(result: PhaseResult, nextState: SpecState | undefined): ExecuteResult<SpecState> {
-  return { changes: result.changes, failed: result.failed, hasMore: !result.done, nextState };
+  const out: ExecuteResult<SpecState> = { changes: result.changes, failed: result.failed, hasMore: !result.done, nextState };
+  if (result.progress) out.progress = result.progress;
+  return out;
 }

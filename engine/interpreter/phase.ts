@@ -25,6 +25,7 @@ import {
   canonicalValue, comparePositions, compareValues, describeRaw, renderValue, timestampMs, upperBound,
   type CursorPosition, type CursorRules,
 } from './cursor.js';
+import { compileProgress, type CycleProgress } from './progress.js';
 import type { PageChanges } from './records.js';
 import type { FetchedPage, Stream } from './stream.js';
 
@@ -59,6 +60,8 @@ export function isPagedByCursor(paginate: Paginator | undefined): boolean {
 
 export interface PhaseRules {
   stream: Stream;
+  /** The stream's paginator spec, for progress when it reads a total (`stop.total`). */
+  paginate?: Paginator;
   incremental?: IncrementalRules;
   maxChanges: number;
   vars: Record<string, unknown>;
@@ -78,6 +81,8 @@ export interface PhaseResult {
   done: boolean;
   /** Where the stream stands; once done, what the next cycle starts from (undefined: nothing persists). */
   state: PhaseState | undefined;
+  /** How far the cycle is, when the paginator reads a total; else undefined. */
+  progress?: CycleProgress;
 }
 
 export type Phase = (state: PhaseState | undefined, ctx: ExecuteContext) => Promise<PhaseResult>;
@@ -94,12 +99,14 @@ interface PageOutcome {
   until: CursorPosition | undefined;
   /** A full cycle: it must read to the end, because it sweeps what it did not read. */
   full: boolean;
+  progress: CycleProgress | undefined;
 }
 
 export function compilePhase(rules: PhaseRules): Phase {
   // The last fetched page of each partition, so a page split over several commits is fetched once.
   // One entry per partition: partitions of a sync may run concurrently through this one closure.
   const cache = new Map<string, { key: string; page: FetchedPage }>();
+  const readProgress = compileProgress(rules.paginate);
 
   return async (state, ctx) => {
     const inc = rules.incremental;
@@ -135,14 +142,17 @@ export function compilePhase(rules: PhaseRules): Phase {
     const { changes, failed } = rules.toChanges(placement.placed, mapCtx);
     failed.push(...placement.rejected);
     changes.unshift(...split.listed);
-    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, full: ctx.full };
+    const progress = readProgress?.({
+      position: page.position, body: fetched.response.body, records: fetched.records.length, recordsDone: split.rest?.recordsDone,
+    });
+    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, full: ctx.full, progress };
 
     if (placement.waiting) {
       // An ascending feed reached a record younger than the buffer: it and the rest wait.
       cache.delete(partitionKey);
       return finished(outcome, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
     }
-    if (split.rest) return going(outcome, { cursor, high: placement.high, page: { position: page.position, ...split.rest } });
+    if (split.rest) return going(outcome, { cursor, high: placement.high, page: { position: page.position, skip: split.rest.skip, done: split.rest.done } });
     cache.delete(partitionKey);
     return afterPage(rules, outcome);
   };
@@ -260,8 +270,8 @@ function cursorState(cursor: CursorPosition | undefined): PhaseState | undefined
 interface SplitPage {
   listed: Change[];
   records: unknown[];
-  /** The page state after this part, when more of the page remains. */
-  rest?: Pick<PageState, 'skip' | 'done'>;
+  /** The page state after this part, when more of the page remains, and how many of its records are committed with this part. */
+  rest?: Pick<PageState, 'skip' | 'done'> & { recordsDone: number };
 }
 
 /**
@@ -292,7 +302,9 @@ function splitPage(page: PageState, listed: Change[], records: unknown[], maxCha
   return {
     listed: taken.flatMap((item) => (item.listed ? [item.listed] : [])),
     records: taken.filter((item) => !item.listed).map((item) => item.record),
-    rest: remaining.length > taken.length ? { skip: done.size, done: [...done] } : undefined,
+    rest: remaining.length > taken.length
+      ? { skip: done.size, done: [...done], recordsDone: items.filter((item) => !item.listed && done.has(item.id)).length }
+      : undefined,
   };
 }
 
@@ -301,9 +313,15 @@ function identity(key: string | null, index: number): string {
 }
 
 function going(outcome: PageOutcome, state: PhaseState): PhaseResult {
-  return { changes: outcome.changes, failed: outcome.failed, done: false, state };
+  return withProgress({ changes: outcome.changes, failed: outcome.failed, done: false, state }, outcome);
 }
 
 function finished(outcome: PageOutcome, state: PhaseState | undefined): PhaseResult {
-  return { changes: outcome.changes, failed: outcome.failed, done: true, state };
+  return withProgress({ changes: outcome.changes, failed: outcome.failed, done: true, state }, outcome);
+}
+
+/** Only when known: a result without a total has no `progress` key at all. */
+function withProgress(result: PhaseResult, outcome: PageOutcome): PhaseResult {
+  if (outcome.progress) result.progress = outcome.progress;
+  return result;
 }

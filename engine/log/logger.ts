@@ -26,6 +26,8 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level ?? 'info',
       base: undefined,
+      // JSON lines are read by machines and people alike: level names and ISO times, not numbers.
+      ...(human ? {} : { timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } }),
       hooks: {
         // Redact the message and every string argument before pino formats them.
         logMethod(args, method) {

@@ -5,10 +5,11 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
-import type { Cycle, LockOwner, Store } from '../store/store.js';
+import type { Cycle, LockOwner, RunLogEntry, RunTrigger, Store } from '../store/store.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 import { runLimited } from './limited.js';
 import { takeLock } from './lock.js';
+import { RunProgress, commitEntries, endEntries, resyncEntry, startEntry } from './run-journal.js';
 
 export interface CycleOptions {
   store: Store;
@@ -22,10 +23,14 @@ export interface CycleOptions {
   onCommit?: (event: CommitEvent) => void;
   /** Start, every commit, and the end of the run (summary), for logs and progress bars. */
   onEvent?: (event: RunEvent) => void;
-  /** Claim this pending run (queued by `syncspec trigger`) instead of recording a new one. */
+  /**
+   * Claim this pending run (queued by `syncspec trigger`) instead of recording a new one. When the
+   * sync's lock is held elsewhere the run stays pending (summary `skipped`); when it is no longer
+   * pending (another runner claimed it), runCycle rejects with the store's error.
+   */
   runId?: number;
-  /** Why this run runs (run history). Default 'manual'. */
-  trigger?: import('../store/store.js').RunTrigger;
+  /** Why this run runs (run history) when it records a new one. Default 'manual'. */
+  trigger?: RunTrigger;
   /** Turns an error into the text stored in run history (secrets redacted). */
   redact?: (text: string) => string;
 }
@@ -75,16 +80,24 @@ const MAX_FAILURES_IN_SUMMARY = 20;
 /**
  * Runs (or resumes) one cycle of a sync and records it in the run history — unless the sync is
  * running elsewhere (its lock is held): then nothing runs and nothing is recorded (`skipped`).
+ * onEvent sees `start` once the cycle is open, `commit` after every commit, and `finish` with the
+ * summary of every run, a skipped one too.
  */
 export async function runCycle(sync: SyncDefinition, options: CycleOptions): Promise<CycleSummary> {
   const started = Date.now();
   const lock = await takeLock(options.store, sync.name);
-  if (!lock.acquired) return skipped(sync.name, lock.message, started);
-  try {
-    return await runLocked(sync, options, lock.owner, started);
-  } finally {
-    await lock.release();
+  let summary: CycleSummary;
+  if (!lock.acquired) {
+    summary = skipped(sync.name, lock.message, started);
+  } else {
+    try {
+      summary = await runLocked(sync, options, lock.owner, started);
+    } finally {
+      await lock.release();
+    }
   }
+  options.onEvent?.({ type: 'finish', summary });
+  return summary;
 }
 
 function skipped(sync: string, message: string, started: number): CycleSummary {
@@ -104,17 +117,23 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   let full = false;
   let resynced = false;
   let notSwept: string | null = null;
-  const runId = await store.startRun(sync.name);
+  const trigger = options.trigger ?? 'manual';
+  const runId = await store.startRun(sync.name, options.runId === undefined ? { trigger } : { runId: options.runId });
   const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
     durationMs: Date.now() - started, error, failures,
   });
-  const run: CycleRun = { ...options, signal, abortSignal, metrics, totals, failures, runId, lock, unkeyed: { count: 0 } };
+  const run: CycleRun = {
+    ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
+    unkeyed: { count: 0 }, partitionMetrics: new Set(),
+  };
 
   try {
     await store.ensureDatabase(sync.database);
     let cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full, full: options.full || (await fullSyncDue(sync, store)) });
     full = cycle.full;
+    await store.appendRunLogs(runId, [startEntry(cycle, trigger)]);
+    options.onEvent?.({ type: 'start', sync: sync.name, runId, full: cycle.full, resumed: cycle.resumed });
     if (sync.anchor && !cycle.resumed) await anchorDelta(sync.anchor, run);
     let partitions: Partition[];
     try {
@@ -126,6 +145,7 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
       // full cycle whose saved page position expired (days later) starts over the same way.
       cycle = await store.openCycle(sync.name, sync.mode, { fresh: true, full: true });
       full = resynced = true;
+      await store.appendRunLogs(runId, [resyncEntry(cycle)]);
       run.unkeyed.count = 0;
       partitions = await runPartitions(sync, cycle, run);
     }
@@ -135,13 +155,23 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key), { sweep: unkeyed === 0, runId });
     totals.deleted += totals.swept;
     await store.finishRun(runId, { status: 'completed', ...metrics });
-    return summary('completed', null);
+    return await journalEnd(store, summary('completed', null));
   } catch (error) {
     const cancelled = signal.aborted || abortSignal.aborted;
-    const message = (options.redact ?? ((text) => text))(cancelled ? `${sync.name}: cancelled` : describeError(error));
+    const message = run.redact(cancelled ? `${sync.name}: cancelled` : describeError(error));
     await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, ...metrics });
-    return summary(cancelled ? 'cancelled' : 'failed', message);
+    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message));
   }
+}
+
+/**
+ * The run's last log lines. Best effort: the outcome is already recorded in the run itself, and a
+ * log line that cannot be written (a busy database) must not turn a finished run into an error.
+ */
+async function journalEnd(store: Store, summary: CycleSummary): Promise<CycleSummary> {
+  const status = summary.status as 'completed' | 'failed' | 'cancelled';
+  await store.appendRunLogs(summary.runId!, endEntries({ ...summary, status })).catch(() => undefined);
+  return summary;
 }
 
 /** Incremental fidelity is never perfect: a full cycle runs when the last one is old enough. */
@@ -167,10 +197,20 @@ interface CycleRun extends CycleOptions {
   metrics: SyncMetrics;
   totals: { upserted: number; deleted: number; failed: number; stale: number };
   failures: FailedRecord[];
+  redact: (text: string) => string;
   runId: number;
   lock: LockOwner;
   /** Records of this run that failed without a key (they block the sweep of a full cycle). */
   unkeyed: { count: number };
+  /** The counters of the partitions running now (added to `metrics` when each ends). */
+  partitionMetrics: Set<SyncMetrics>;
+}
+
+/** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
+function requestsSoFar(run: CycleRun): number {
+  let requests = run.metrics.requests;
+  for (const metrics of run.partitionMetrics) requests += metrics.requests;
+  return requests;
 }
 
 /**
@@ -186,15 +226,18 @@ async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun):
     throw new SyncError('bad-partition-concurrency', `${sync.name}: partitionConcurrency must be a whole number of at least 1, got ${String(limit)}`);
   }
   const halt = { failed: false };
+  const progress = new RunProgress(partitions.length);
   await runLimited(partitions, { limit }, async (partition) => {
     // Each partition counts its own requests, so a commit adds exactly its own to the run.
     const metrics: SyncMetrics = { requests: 0, retries: 0 };
+    run.partitionMetrics.add(metrics);
     try {
-      await runPartition(sync, partition, cycle, { ...run, metrics }, halt);
+      await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, progress, run });
     } catch (error) {
       halt.failed = true;
       throw error;
     } finally {
+      run.partitionMetrics.delete(metrics);
       run.metrics.requests += metrics.requests;
       run.metrics.retries += metrics.retries;
     }
@@ -212,10 +255,21 @@ async function startingState(sync: SyncDefinition, partition: Partition, cycle: 
   return { done: false, state: undefined };
 }
 
-/** `halt.failed`: another partition failed; this one stops between pages (the run fails with that error). */
-async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, halt: { failed: boolean }): Promise<void> {
+interface PartitionShared {
+  /** Another partition failed: this one stops between pages (the run fails with that error). */
+  halt: { failed: boolean };
+  progress: RunProgress;
+  /** The run itself, whose `metrics` are not this partition's. */
+  run: CycleRun;
+}
+
+async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, shared: PartitionShared): Promise<void> {
+  const { halt } = shared;
   const start = await startingState(sync, partition, cycle, run);
-  if (start.done) return;
+  if (start.done) {
+    shared.progress.finished(partition.key);
+    return;
+  }
   let state = start.state;
   const cycleStartedAt = new Date(cycle.startedAt);
   for (;;) {
@@ -226,11 +280,11 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
     assertValidResult(sync, partition, result, state);
     const failed = result.failed ?? [];
+    const requests = run.metrics.requests - before.requests;
+    const retries = run.metrics.retries - before.retries;
     const committed = await run.store.commit({
       runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
-      changes: result.changes, failed,
-      requests: run.metrics.requests - before.requests, retries: run.metrics.retries - before.retries,
-      nextState: result.nextState, partitionDone: !result.hasMore,
+      changes: result.changes, failed, requests, retries, nextState: result.nextState, partitionDone: !result.hasMore,
     });
     run.totals.upserted += committed.upserted;
     run.totals.deleted += committed.deleted;
@@ -238,7 +292,14 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     run.totals.failed += failed.length;
     run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
     for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
-    run.onCommit?.({ sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length });
+    // Progress and the commit's log lines right after the commit: one write each per commit.
+    const percent = shared.progress.update(partition.key, result.progress, !result.hasMore);
+    if (percent !== undefined) await run.store.setRunProgress(run.runId, percent);
+    const entries: RunLogEntry[] = commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact);
+    await run.store.appendRunLogs(run.runId, entries);
+    const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
+    run.onCommit?.(event);
+    run.onEvent?.({ type: 'commit', runId: run.runId, progress: result.progress ?? null, requests: requestsSoFar(shared.run), ...event });
     if (!result.hasMore) return;
     state = result.nextState;
   }
@@ -255,10 +316,18 @@ function assertValidResult(sync: SyncDefinition, partition: Partition, result: E
       `${where}: execute returned ${result.changes.length} changes; at most ${sync.maxChangesPerCommit} per call (maxChangesPerCommit)`);
   }
   for (const change of result.changes) assertValidChange(where, change);
+  if (result.progress !== undefined && !validProgress(result.progress)) {
+    throw new SyncError('bad-result', `${where}: progress must be { done, total } with non-negative numbers, got ${preview(result.progress)}`);
+  }
   if (result.hasMore && isDeepStrictEqual(result.nextState, previous)) {
     throw new SyncError('not-advancing',
       `${where}: hasMore is true but nextState did not change (${preview(result.nextState)}); the sync would loop forever`);
   }
+}
+
+function validProgress(progress: unknown): boolean {
+  const { done, total } = (progress ?? {}) as { done?: unknown; total?: unknown };
+  return [done, total].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
 }
 
 function assertValidChange(where: string, change: Change): void {

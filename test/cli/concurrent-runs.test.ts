@@ -23,7 +23,7 @@ describe('two processes on one database', () => {
     const dir = scratchDir('syncspec-lock-');
     const configPath = writeConfig(dir, { crm: { spec: sandboxSpec({ pageSize: 20 }) } });
     const env = sandboxEnv(sandbox);
-    const args = ['run', configPath, '--sync', 'crm.contactsBackfill'];
+    const args = ['run', configPath, '--sync', 'crm.contactsBackfill', '--quiet'];
 
     // Once the first has its lock and its first page, it is frozen (SIGSTOP: alive, holding the
     // lock) until the second has come and gone, then resumed.

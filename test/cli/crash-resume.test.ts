@@ -155,7 +155,7 @@ describe('killed runs resume without losing or repeating a record', () => {
     for (const seed of SEEDS) {
       const p = project(sandbox);
       const started = Date.now();
-      const outcome = await runWithKills(sandbox, ['run', p.configPath, '--sync', 'contactsBackfill'], p, mulberry32(seed), KILLS_PER_SEED, async () => {
+      const outcome = await runWithKills(sandbox, ['run', p.configPath, '--sync', 'contactsBackfill', '--quiet'], p, mulberry32(seed), KILLS_PER_SEED, async () => {
         const { rows, checkpoints } = await checkAfterKill(p, 'crm.contactsBackfill', good);
         // The cycle stays open: its checkpoint, if a page was committed, says where to resume.
         expect(checkpoints.every((c) => c.doneInCycle === null)).toBe(true);
@@ -187,7 +187,7 @@ describe('killed runs resume without losing or repeating a record', () => {
       p = project(sandbox);
       const started = Date.now();
       let cursorMoves = 0;
-      const args = ['run', p.configPath, '--sync', 'contactsDelta'];
+      const args = ['run', p.configPath, '--sync', 'contactsDelta', '--quiet'];
       const outcome = await runWithKills(sandbox, args, p, mulberry32(seed), KILLS_PER_SEED, async () => {
         const { rows, checkpoints } = await checkAfterKill(p!, 'crm.contactsDelta', goodByPosition);
         const cursor = (checkpoints[0]?.state as { cursor?: Cursor } | undefined)?.cursor;
@@ -231,7 +231,7 @@ describe('killed runs resume without losing or repeating a record', () => {
 });
 
 async function runDelta(p: Project): Promise<{ status: string; upserted: number; failed: number }> {
-  const result = await spawnCli(['run', p.configPath, '--sync', 'contactsDelta', '--json'], { env: p.env }).done;
+  const result = await spawnCli(['run', p.configPath, '--sync', 'contactsDelta', '--json', '--quiet'], { env: p.env }).done;
   expect(result.stderr).toBe('');
   const [summary] = JSON.parse(result.stdout);
   return summary;

@@ -39,7 +39,7 @@ function projectFor(sandbox: Sandbox, entry: ConnectorEntry = { spec: SHIPPED_SP
 
 const databaseOf = (opened: OpenedProject, sync: string) => opened.syncs.find((s) => s.name === sync)!.database;
 
-const run = (p: Project, ...args: string[]) => runCli(['run', p.configPath, ...args], { env: p.env, cwd: p.dir });
+const run = (p: Project, ...args: string[]) => runCli(['run', p.configPath, '--quiet', ...args], { env: p.env, cwd: p.dir });
 
 /** Table rows without the duration column (checked separately: it varies). */
 function rowsOf(stdout: string): string[][] {
@@ -194,7 +194,7 @@ describe('syncspec run', () => {
   test('Ctrl-C (SIGINT) cancels: exit 1, what was committed stays, the next run completes the rest', async () => {
     const p = projectFor(sandbox);
     sandbox.source.faults.set({ slowMs: 100 });
-    const proc = spawnCli(['run', p.configPath, '--sync', 'contactsBackfill', '--json'], { env: p.env });
+    const proc = spawnCli(['run', p.configPath, '--sync', 'contactsBackfill', '--json', '--quiet'], { env: p.env });
     const stop = onRequest(sandbox, (entry, count) => {
       if (count === 1) proc.child.kill('SIGINT');
     });

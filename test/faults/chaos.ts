@@ -134,7 +134,7 @@ export class Chaos {
   }
 
   private async spawn(plan: KillPlan | undefined): Promise<{ result: CliResult; answered: number }> {
-    const proc = spawnCli(['run', this.configPath, '--sync', this.options.sync], { env: this.env });
+    const proc = spawnCli(['run', this.configPath, '--sync', this.options.sync, '--quiet'], { env: this.env });
     const kill = () => proc.child.kill('SIGKILL');
     let answered = 0;
     const stopListening = onRequest(this.options.sandbox, (_entry, count) => {

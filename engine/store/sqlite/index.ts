@@ -1,7 +1,7 @@
 /**
  * The embedded store: one SQLite file holding the managed tables (one per database) and the system
  * tables (_sequence, _databases, _columns, _links, _cycles, _checkpoints, _anchors, _tombstones, _runs,
- * _run_failures, _locks).
+ * _run_failures, _run_logs, _locks).
  * Synchronous inside (better-sqlite3), async at the Store interface. Several processes may open
  * the same file: writes take the write lock up front and wait for it (busy_timeout).
  */
@@ -9,7 +9,7 @@ import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/type
 import {
   LOCK_TIMEOUT_MS,
   type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockHolder, type LockOwner, type LockResult,
-  type RowsPage, type RunOutcome, type RunRecord, type Store,
+  type PendingRun, type RowsPage, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
@@ -19,6 +19,7 @@ import { Links } from './links.js';
 import { Locks } from './locks.js';
 import { readRows } from './read-rows.js';
 import { markSeen, sweepRows, writeChanges } from './rows.js';
+import { RunLogs } from './run-logs.js';
 import { Runs } from './runs.js';
 import { WriteSequence } from './sequence.js';
 import { migrateSystemSchema } from './system-schema.js';
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   private readonly anchors: Anchors;
   private readonly tombstones: Tombstones;
   private readonly runs: Runs;
+  private readonly runLogs: RunLogs;
   private readonly locks: Locks;
 
   /**
@@ -59,6 +61,7 @@ export class SqliteStore implements Store {
     this.anchors = new Anchors(this.db);
     this.tombstones = new Tombstones(this.db);
     this.runs = new Runs(this.db);
+    this.runLogs = new RunLogs(this.db);
     this.locks = new Locks(this.db, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
   }
 
@@ -203,8 +206,37 @@ export class SqliteStore implements Store {
     writeTransaction(this.db, () => this.locks.release(sync, owner));
   }
 
-  async startRun(sync: string): Promise<number> {
-    return this.runs.start(sync, now());
+  /**
+   * A new running run with `trigger` (default 'manual'), or — `runId` — the pending run queued for
+   * `sync`, claimed: it becomes running, started now, keeping the trigger it was queued with. A run
+   * that is not pending (another runner claimed it, or it finished) or belongs to another sync is
+   * refused.
+   */
+  async startRun(sync: string, options: { trigger?: RunTrigger; runId?: number } = {}): Promise<number> {
+    const { runId } = options;
+    if (runId === undefined) return this.runs.start(sync, options.trigger ?? 'manual', now());
+    writeTransaction(this.db, () => this.runs.claim(runId, sync, now()));
+    return runId;
+  }
+
+  async queueRun(sync: string, options: { full?: boolean } = {}): Promise<number> {
+    return this.runs.queue(sync, options.full === true, now());
+  }
+
+  async pendingRuns(): Promise<PendingRun[]> {
+    return this.runs.pending();
+  }
+
+  async setRunProgress(runId: number, percent: number): Promise<void> {
+    this.runs.setProgress(runId, percent);
+  }
+
+  async appendRunLogs(runId: number, entries: RunLogEntry[]): Promise<void> {
+    this.runLogs.append(runId, entries);
+  }
+
+  async listRunLogs(runId: number): Promise<RunLogEntry[]> {
+    return this.runLogs.list(runId);
   }
 
   async finishRun(runId: number, outcome: RunOutcome): Promise<void> {

@@ -1,7 +1,11 @@
-/** Run history: one row per run with its counters, and the records that failed to map. */
+/**
+ * Run history: one row per run with its counters, and the records that failed to map. A run is
+ * `pending` while queued (`syncspec trigger`: its started_at is when it was queued), `running`
+ * from when a runner claims it or records it, then completed, failed or cancelled.
+ */
 import type { Statement } from 'better-sqlite3';
 import type { FailedRecord } from '../../core/types.js';
-import type { RunOutcome, RunRecord, RunStatus } from '../store.js';
+import type { PendingRun, RunOutcome, RunRecord, RunStatus, RunTrigger } from '../store.js';
 import type { Connection } from './connection.js';
 
 interface RunRow {
@@ -16,6 +20,9 @@ interface RunRow {
   requests: number;
   retries: number;
   error: string | null;
+  trigger: RunTrigger;
+  progress: number | null;
+  full: 0 | 1;
 }
 
 const fromRow = (row: RunRow): RunRecord => ({
@@ -30,6 +37,8 @@ const fromRow = (row: RunRow): RunRecord => ({
   requests: row.requests,
   retries: row.retries,
   error: row.error,
+  trigger: row.trigger,
+  progress: row.progress,
 });
 
 export interface RunProgress {
@@ -41,6 +50,7 @@ export interface RunProgress {
 }
 
 const finalStatuses: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+const triggers: readonly RunTrigger[] = ['manual', 'schedule', 'trigger'];
 
 function checkCount(value: number, what: string): void {
   if (!(Number.isSafeInteger(value) && value >= 0)) {
@@ -50,6 +60,10 @@ function checkCount(value: number, what: string): void {
 
 export class Runs {
   private readonly insert: Statement;
+  private readonly insertPending: Statement;
+  private readonly listPending: Statement;
+  private readonly claimPending: Statement;
+  private readonly updateProgress: Statement;
   private readonly addProgress: Statement;
   private readonly insertFailure: Statement;
   private readonly finish: Statement;
@@ -60,7 +74,12 @@ export class Runs {
   private readonly failuresOf: Statement;
 
   constructor(db: Connection) {
-    this.insert = db.prepare(`INSERT INTO _runs (sync, status, started_at) VALUES (?, 'running', ?) RETURNING id`);
+    this.insert = db.prepare(`INSERT INTO _runs (sync, status, started_at, "trigger") VALUES (?, 'running', ?, ?) RETURNING id`);
+    this.insertPending = db.prepare(`INSERT INTO _runs (sync, status, started_at, "trigger", full) VALUES (?, 'pending', ?, 'trigger', ?) RETURNING id`);
+    this.listPending = db.prepare(`SELECT id, sync, full, started_at FROM _runs WHERE status = 'pending' ORDER BY id`);
+    // One statement: of two runners racing for one queued run, exactly one changes it.
+    this.claimPending = db.prepare(`UPDATE _runs SET status = 'running', started_at = ? WHERE id = ? AND sync = ? AND status = 'pending'`);
+    this.updateProgress = db.prepare('UPDATE _runs SET progress = ? WHERE id = ?');
     this.addProgress = db.prepare(
       `UPDATE _runs SET upserted = upserted + ?, deleted = deleted + ?, failed = failed + ?, requests = requests + ?,
          retries = retries + ? WHERE id = ? RETURNING sync`,
@@ -79,8 +98,34 @@ export class Runs {
     this.failuresOf = db.prepare('SELECT key, reason FROM _run_failures WHERE run_id = ? ORDER BY id');
   }
 
-  start(sync: string, now: string): number {
-    return (this.insert.get(sync, now) as { id: number }).id;
+  start(sync: string, trigger: RunTrigger, now: string): number {
+    if (!triggers.includes(trigger)) throw new Error(`Run of sync "${sync}": unknown trigger "${String(trigger)}"; use one of ${triggers.join(', ')}`);
+    return (this.insert.get(sync, now, trigger) as { id: number }).id;
+  }
+
+  queue(sync: string, full: boolean, now: string): number {
+    return (this.insertPending.get(sync, now, full ? 1 : 0) as { id: number }).id;
+  }
+
+  pending(): PendingRun[] {
+    const rows = this.listPending.all() as Pick<RunRow, 'id' | 'sync' | 'full' | 'started_at'>[];
+    return rows.map((row) => ({ id: row.id, sync: row.sync, full: row.full === 1, queuedAt: row.started_at }));
+  }
+
+  /** Turns the pending run `runId` of `sync` into a running one, starting now; says why it cannot. */
+  claim(runId: number, sync: string, now: string): void {
+    if (this.claimPending.run(now, runId, sync).changes === 1) return;
+    const row = this.byId.get(runId) as RunRow | undefined;
+    if (row === undefined) throw new Error(`Run ${runId} does not exist`);
+    if (row.sync !== sync) throw new Error(`Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
+    throw new Error(`Run ${runId} of sync "${sync}" is ${row.status}, not pending; it cannot be started again`);
+  }
+
+  /** `percent` clamped to 0–100: a total that shrank while the run read cannot push it past either end. */
+  setProgress(runId: number, percent: number): void {
+    if (typeof percent !== 'number' || Number.isNaN(percent)) throw new Error(`Run ${runId}: progress must be a number, got ${String(percent)}`);
+    const clamped = Math.min(100, Math.max(0, percent));
+    if (this.updateProgress.run(clamped, runId).changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 
   /** Adds a commit's counters and failures to run `runId` of `sync`. Runs inside the commit's transaction. */
@@ -112,7 +157,7 @@ export class Runs {
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 
-  /** Marks every run of `sync` still `running` as failed with `error`; returns how many. */
+  /** Marks every run of `sync` still `running` as failed with `error`; returns how many. Queued (pending) runs stay queued. */
   failUnfinished(sync: string, error: string, now: string): number {
     return this.failRunning.run(now, error, sync).changes;
   }

@@ -136,6 +136,28 @@ export const migrations: readonly string[] = [
   -- every row it saw, so it closes without sweeping.
   ALTER TABLE _cycles ADD COLUMN unkeyed_failures INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Operations: why a run ran, how far it is (percent, when the source tells a total), whether a
+  -- queued run (status pending, syncspec trigger) asked for a full cycle. "trigger" is quoted:
+  -- it is an SQL keyword.
+  ALTER TABLE _runs ADD COLUMN "trigger" TEXT NOT NULL DEFAULT 'manual' CHECK ("trigger" IN ('manual', 'schedule', 'trigger'));
+  ALTER TABLE _runs ADD COLUMN progress REAL CHECK (progress BETWEEN 0 AND 100);
+  ALTER TABLE _runs ADD COLUMN full INTEGER NOT NULL DEFAULT 0 CHECK (full IN (0, 1));
+  -- A service polls for queued runs.
+  CREATE INDEX _runs_pending ON _runs (id) WHERE status = 'pending';
+
+  -- What a run reported as it went (syncspec runs logs <id>): its start, every commit, failed
+  -- records, its end. fields: JSON text or NULL.
+  CREATE TABLE _run_logs (
+    id      INTEGER PRIMARY KEY,
+    run_id  INTEGER NOT NULL REFERENCES _runs (id) ON DELETE CASCADE,
+    at      TEXT NOT NULL,
+    level   TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
+    message TEXT NOT NULL,
+    fields  TEXT
+  );
+  CREATE INDEX _run_logs_run ON _run_logs (run_id, id);
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

@@ -71,3 +71,20 @@ describe('system schema migration 2', () => {
     expect(columns).toEqual(['_key', '_seq', '_icon', '_content', '_updated_at', 'Name', 'Age', 'VIP', '_version']);
   });
 });
+
+describe('system schema migration 5', () => {
+  it('keeps the history of a version 4 file: its runs become manual runs without progress, and can have logs', async () => {
+    const path = stores.path();
+    const db = new Database(path);
+    for (const migration of migrations.slice(0, 4)) db.exec(migration);
+    db.pragma('user_version = 4');
+    db.exec(`INSERT INTO _runs (sync, status, started_at, ended_at, upserted) VALUES ('crm.delta', 'completed', '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', 7)`);
+    db.close();
+
+    const store = stores.open();
+    expect(await store.getRun(1)).toMatchObject({ sync: 'crm.delta', status: 'completed', upserted: 7, trigger: 'manual', progress: null });
+    expect(await store.pendingRuns()).toEqual([]);
+    await store.appendRunLogs(1, [{ at: '2024-01-01T00:01:00.000Z', level: 'info', message: 'completed' }]);
+    expect(await store.listRunLogs(1)).toEqual([{ at: '2024-01-01T00:01:00.000Z', level: 'info', message: 'completed' }]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * `syncspec start <config> [--log-format pretty|json]`: the long-running service. Runs each
+ * scheduled sync when it is due and every run `syncspec trigger` queues, logging each run's start
+ * and end on stderr. The first SIGINT/SIGTERM stops scheduling and lets the running syncs finish
+ * the page in flight and commit; the second aborts the requests in flight too. Exit 0 once stopped.
+ */
+import { Option, type Command } from 'commander';
+import { createLogger } from '../../log/logger.js';
+import { runService, serviceOf } from '../../service/service.js';
+import { openOrReport } from '../open.js';
+
+const LOG_FORMATS = ['pretty', 'json'] as const;
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run as a service: each scheduled sync when it is due, and the runs queued by `syncspec trigger`, until SIGINT/SIGTERM')
+    .argument('<config>', 'config file')
+    .addOption(new Option('--log-format <format>', 'logs as readable lines or JSON lines (default: pretty on a terminal, else json)').choices(LOG_FORMATS))
+    .action(async (config: string, options: { logFormat?: (typeof LOG_FORMATS)[number] }) => {
+      const opened = await openOrReport(config);
+      if (!opened) return;
+      const pretty = options.logFormat === undefined ? undefined : options.logFormat === 'pretty';
+      const logger = createLogger({ redact: opened.redact, pretty });
+      const graceful = new AbortController();
+      const hard = new AbortController();
+      const stop = (signal: NodeJS.Signals) => {
+        if (!graceful.signal.aborted) {
+          logger.info({ signal }, `${signal}: stopping (a second signal aborts the requests in flight)`);
+          graceful.abort();
+        } else {
+          hard.abort();
+        }
+      };
+      process.on('SIGINT', stop).on('SIGTERM', stop);
+      try {
+        await runService(serviceOf(opened), { logger, signal: graceful.signal, abortSignal: hard.signal });
+      } finally {
+        process.off('SIGINT', stop).off('SIGTERM', stop);
+        await opened.close();
+      }
+    });
+}

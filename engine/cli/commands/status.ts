@@ -1,0 +1,176 @@
+/**
+ * `syncspec status <config> [--json]`: for each enabled sync, its schedule and when it runs next,
+ * where its cycle stands (phase and checkpoint, read like `state show` reads them), its active run
+ * and latest finished run with their counts, and its last error.
+ *
+ * The next run is the service's own rule (engine/service/schedule.ts `dueAt`): a sync that never
+ * ran, or whose latest run was interrupted, is due at once; otherwise the schedule counts from the
+ * latest start. A moment already past shows as "due now".
+ */
+import type { Command } from 'commander';
+import type { OpenedProject } from '../../project.js';
+import type { Schedule, SyncDefinition } from '../../core/types.js';
+import type { RunRecord } from '../../store/store.js';
+import { nextRun } from '../../schedule/parse.js';
+import { dueAt } from '../../service/schedule.js';
+import { table } from '../format.js';
+import { openOrReport } from '../open.js';
+import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, type RunView } from '../run-view.js';
+import { readState } from './state.js';
+
+/** Runs of a sync looked at for its active run, latest run and last error. */
+const RECENT_RUNS = 50;
+
+export interface CheckpointStatus {
+  /** 'in progress' (a cycle is open), 'done' (every partition finished its cycle), or 'anchored' (a delta waiting on its backfill's snapshot). */
+  cycle: 'in progress' | 'done' | 'anchored';
+  partitions: number;
+  partitionsInProgress: number;
+  /** Where the delta stands, as `state show` prints it; null with several partitions. */
+  cursor: string | null;
+  /** Where an interrupted cycle resumes; null with several partitions, or none. */
+  page: string | null;
+  updatedAt: string | null;
+}
+
+export interface SyncStatus {
+  sync: string;
+  schedule: string;
+  /** ISO time; null for a manual sync. May be in the past: then the sync is due. */
+  nextRun: string | null;
+  /** 'delta' or 'deletes' for flip-flop delete streams; null otherwise. */
+  phase: string | null;
+  checkpoint: CheckpointStatus | null;
+  /** A running or queued run. */
+  activeRun: RunView | null;
+  /** The newest completed, failed or cancelled run. */
+  latestRun: RunView | null;
+  lastError: { runId: number; at: string; message: string } | null;
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('each sync: schedule, next run, phase, checkpoint, active and latest run, last error')
+    .argument('<config>', 'config file')
+    .option('--json', 'print JSON')
+    .action(async (config: string, options: { json?: boolean }) => {
+      const opened = await openOrReport(config);
+      if (!opened) return;
+      try {
+        const now = new Date();
+        const statuses: SyncStatus[] = [];
+        for (const sync of opened.syncs) statuses.push(await syncStatus(opened, sync, now));
+        process.stdout.write(`${options.json ? JSON.stringify(statuses, null, 2) : statusTable(statuses, now)}\n`);
+      } finally {
+        await opened.close();
+      }
+    });
+}
+
+export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, now: Date): Promise<SyncStatus> {
+  const runs = await opened.store.listRuns({ sync: sync.name, limit: RECENT_RUNS });
+  const active = runs.find((run) => run.status === 'running') ?? runs.findLast((run) => run.status === 'pending');
+  const latest = runs.find((run) => !ACTIVE_STATUSES.includes(run.status));
+  const failed = runs.find((run) => run.error !== null);
+  const { checkpoint, phase } = await checkpointStatus(opened, sync.name);
+  return {
+    sync: sync.name,
+    schedule: scheduleText(sync.schedule),
+    nextRun: nextRunOf(sync.schedule, runs, now)?.toISOString() ?? null,
+    phase,
+    checkpoint,
+    activeRun: active ? runView(active, now) : null,
+    latestRun: latest ? runView(latest, now) : null,
+    lastError: failed ? { runId: failed.id, at: failed.endedAt ?? failed.startedAt, message: failed.error! } : null,
+  };
+}
+
+function nextRunOf(schedule: Schedule, runs: RunRecord[], now: Date): Date | null {
+  const started = runs.find((run) => run.status !== 'pending');
+  // A run going on now: the schedule counts from its start (dueAt would read it as interrupted).
+  if (started?.status === 'running') return nextRun(schedule, new Date(started.startedAt));
+  return dueAt(schedule, started ? { lastRun: { startedAt: new Date(started.startedAt), status: started.status } } : {}, now);
+}
+
+async function checkpointStatus(opened: OpenedProject, sync: string): Promise<{ checkpoint: CheckpointStatus | null; phase: string | null }> {
+  const checkpoints = await opened.store.listCheckpoints(sync);
+  if (checkpoints.length === 0) {
+    const anchor = await opened.store.getAnchor(sync);
+    if (anchor === undefined) return { checkpoint: null, phase: null };
+    const view = readState(anchor, opened.redact);
+    return {
+      checkpoint: { cycle: 'anchored', partitions: 0, partitionsInProgress: 0, cursor: known(view.cursor), page: null, updatedAt: null },
+      phase: known(view.phase),
+    };
+  }
+  const views = checkpoints.map((checkpoint) => readState(checkpoint.state, opened.redact));
+  const inProgress = checkpoints.filter((checkpoint) => checkpoint.doneInCycle === null).length;
+  const single = checkpoints.length === 1 ? views[0] : undefined;
+  const phases = [...new Set(views.map((view) => view.phase).filter((phase) => phase !== '-'))];
+  return {
+    checkpoint: {
+      cycle: inProgress > 0 ? 'in progress' : 'done',
+      partitions: checkpoints.length,
+      partitionsInProgress: inProgress,
+      cursor: single ? known(single.cursor) : null,
+      page: single ? known(single.page) : null,
+      updatedAt: checkpoints.map((checkpoint) => checkpoint.updatedAt).sort().at(-1) ?? null,
+    },
+    phase: phases.length > 0 ? phases.join(', ') : null,
+  };
+}
+
+const known = (cell: string): string | null => (cell === '-' ? null : cell);
+
+function scheduleText(schedule: Schedule): string {
+  switch (schedule.kind) {
+    case 'manual':
+      return 'manual';
+    case 'interval':
+      return `every ${schedule.text}`;
+    case 'cron':
+      return `cron ${schedule.expression}`;
+  }
+}
+
+const HEADERS = [
+  'sync', 'schedule', 'next run', 'phase', 'checkpoint', 'active', 'latest', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests',
+  'retries',
+];
+
+/** The table, then each sync's last error (errors are long; a table cell would cut them). */
+export function statusTable(statuses: SyncStatus[], now: Date): string {
+  const rows = statuses.map((status) => {
+    const latest = status.latestRun;
+    return [
+      status.sync,
+      status.schedule,
+      nextRunCell(status.nextRun, now),
+      [status.checkpoint?.cycle, status.phase].filter(Boolean).join(', ') || '-',
+      checkpointCell(status.checkpoint),
+      status.activeRun ? `#${status.activeRun.id} ${status.activeRun.status}${status.activeRun.progress === null ? '' : ` ${progressCell(status.activeRun)}`}` : '-',
+      latest ? `#${latest.id} ${latest.status}` : '-',
+      latest ? localTime(latest.startedAt) : '-',
+      latest ? durationCell(latest) : '-',
+      latest?.upserted ?? '-', latest?.deleted ?? '-', latest?.failed ?? '-', latest?.requests ?? '-', latest?.retries ?? '-',
+    ];
+  });
+  const lines = [table(HEADERS, rows)];
+  for (const status of statuses) {
+    if (status.lastError) lines.push(`\n${status.sync}: last error (run ${status.lastError.runId}, ${localTime(status.lastError.at)}): ${shortError(status.lastError.message, 300)}`);
+  }
+  return lines.join('\n');
+}
+
+function nextRunCell(next: string | null, now: Date): string {
+  if (next === null) return '-';
+  return Date.parse(next) <= now.getTime() ? 'due now' : localTime(next);
+}
+
+function checkpointCell(checkpoint: CheckpointStatus | null): string {
+  if (!checkpoint) return '-';
+  if (checkpoint.partitions > 1) return `${checkpoint.partitions} partitions, ${checkpoint.partitionsInProgress} in progress`;
+  const parts = [checkpoint.cursor, checkpoint.page].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join('; ') : '-';
+}

@@ -1,0 +1,118 @@
+/**
+ * The lines a run leaves in its history (`syncspec runs logs <id>`): its start, one per commit, one
+ * per batch of failed records, and its end. Built here, written by the loop one batch per commit —
+ * never one write per record.
+ */
+import type { FailedRecord } from '../core/types.js';
+import type { Cycle, RunLogEntry, RunTrigger } from '../store/store.js';
+
+/** How many failed records a warning names; every one is in the run's failures. */
+const FAILURES_NAMED = 5;
+
+const at = (): string => new Date().toISOString();
+
+export function startEntry(cycle: Cycle, trigger: RunTrigger): RunLogEntry {
+  const what = cycle.resumed ? 'resumed' : 'started';
+  return {
+    at: at(), level: 'info', message: `cycle ${cycle.id} ${what}${cycle.full ? ' (full)' : ''}`,
+    fields: { cycle: cycle.id, full: cycle.full, resumed: cycle.resumed, trigger },
+  };
+}
+
+export function resyncEntry(cycle: Cycle): RunLogEntry {
+  return {
+    at: at(), level: 'warn', message: `the saved position expired: resyncing in full (cycle ${cycle.id})`,
+    fields: { cycle: cycle.id, full: true, resumed: false },
+  };
+}
+
+export interface CommitCounts {
+  partition: string;
+  upserted: number;
+  deleted: number;
+  failed: FailedRecord[];
+  /** This commit's requests and retries. */
+  requests: number;
+  retries: number;
+}
+
+/** The commit's line, and a warning naming its first failed records (reasons redacted). */
+export function commitEntries(commit: CommitCounts, redact: (text: string) => string): RunLogEntry[] {
+  const { partition, upserted, deleted, failed, requests, retries } = commit;
+  const where = partition ? ` [${partition}]` : '';
+  const entries: RunLogEntry[] = [{
+    at: at(), level: 'info', message: `page committed${where}: ${upserted} upserted, ${deleted} deleted, ${failed.length} failed`,
+    fields: { partition, upserted, deleted, failed: failed.length, requests, retries },
+  }];
+  if (failed.length > 0) {
+    const named = failed.slice(0, FAILURES_NAMED).map((failure) => ({ key: failure.key, reason: redact(failure.reason) }));
+    const list = named.map((failure) => `${failure.key === null ? '(no key)' : JSON.stringify(failure.key)}: ${failure.reason}`).join('; ');
+    const more = failed.length > named.length ? `; and ${failed.length - named.length} more` : '';
+    entries.push({
+      at: at(), level: 'warn', message: `${failed.length} record(s) failed${where}: ${list}${more}`,
+      fields: { partition, failed: named },
+    });
+  }
+  return entries;
+}
+
+export interface RunEnd {
+  status: 'completed' | 'failed' | 'cancelled';
+  upserted: number;
+  deleted: number;
+  swept: number;
+  failed: number;
+  requests: number;
+  retries: number;
+  durationMs: number;
+  /** Already redacted. */
+  error: string | null;
+  notSwept: string | null;
+}
+
+export function endEntries(end: RunEnd): RunLogEntry[] {
+  const counts = { upserted: end.upserted, deleted: end.deleted, swept: end.swept, failed: end.failed, requests: end.requests, retries: end.retries, durationMs: end.durationMs };
+  const entries: RunLogEntry[] = [];
+  if (end.notSwept) entries.push({ at: at(), level: 'warn', message: end.notSwept });
+  if (end.status === 'completed') {
+    const swept = end.swept > 0 ? ` (${end.swept} swept)` : '';
+    entries.push({
+      at: at(), level: 'info',
+      message: `completed in ${(end.durationMs / 1000).toFixed(1)}s: ${end.upserted} upserted, ${end.deleted} deleted${swept}, ` +
+        `${end.failed} failed, ${end.requests} requests, ${end.retries} retries`,
+      fields: counts,
+    });
+  } else {
+    entries.push({ at: at(), level: end.status === 'failed' ? 'error' : 'warn', message: `${end.status}: ${end.error ?? 'no reason given'}`, fields: counts });
+  }
+  return entries;
+}
+
+/**
+ * How far a run is, in percent, from what each partition's last result told (done of total). A
+ * sync without partitions is its one partition's fraction; with partitions, each counts equally:
+ * finished ones in full, running ones by their fraction, the rest (not started, or no total) as 0.
+ */
+export class RunProgress {
+  private readonly fractions = new Map<string, number>();
+  /** A result told a total: from then on the run has a percent. */
+  private told = false;
+
+  constructor(private readonly partitions: number) {}
+
+  /** A partition already finished in this cycle (by an earlier run) counts in full. */
+  finished(partition: string): void {
+    this.fractions.set(partition, 1);
+  }
+
+  /** The run's percent after a commit of `partition`; undefined while no result has told a total. */
+  update(partition: string, progress: { done: number; total: number } | undefined, partitionDone: boolean): number | undefined {
+    if (progress) this.told = true;
+    if (partitionDone) this.fractions.set(partition, 1);
+    else if (progress && progress.total > 0) this.fractions.set(partition, Math.min(1, Math.max(0, progress.done / progress.total)));
+    if (!this.told) return undefined;
+    let sum = 0;
+    for (const fraction of this.fractions.values()) sum += fraction;
+    return (100 * sum) / Math.max(1, this.partitions);
+  }
+}

@@ -21,7 +21,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;
   const human = options.pretty ?? Boolean((destination as { isTTY?: boolean }).isTTY);
-  const stream = human ? pretty({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', sync: true }) : destination;
+  // On a terminal the message says it all; the fields stay in the JSON form (and in run history).
+  const stream = human
+    ? pretty({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', hideObject: true, sync: true })
+    : destination;
   return pino(
     {
       level: options.level ?? 'info',

@@ -12,7 +12,7 @@ import type { OpenedProject } from '../../project.js';
 import type { Schedule, SyncDefinition } from '../../core/types.js';
 import type { RunRecord } from '../../store/store.js';
 import { nextRun } from '../../schedule/parse.js';
-import { dueAt } from '../../service/schedule.js';
+import { describeSchedule, dueAt } from '../../service/schedule.js';
 import { table } from '../format.js';
 import { openOrReport } from '../open.js';
 import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, type RunView } from '../run-view.js';
@@ -76,7 +76,7 @@ export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, no
   const { checkpoint, phase } = await checkpointStatus(opened, sync.name);
   return {
     sync: sync.name,
-    schedule: scheduleText(sync.schedule),
+    schedule: describeSchedule(sync.schedule),
     nextRun: nextRunOf(sync.schedule, runs, now)?.toISOString() ?? null,
     phase,
     checkpoint,
@@ -123,16 +123,6 @@ async function checkpointStatus(opened: OpenedProject, sync: string): Promise<{ 
 
 const known = (cell: string): string | null => (cell === '-' ? null : cell);
 
-function scheduleText(schedule: Schedule): string {
-  switch (schedule.kind) {
-    case 'manual':
-      return 'manual';
-    case 'interval':
-      return `every ${schedule.text}`;
-    case 'cron':
-      return `cron ${schedule.expression}`;
-  }
-}
 
 const HEADERS = [
   'sync', 'schedule', 'next run', 'phase', 'checkpoint', 'active', 'latest', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests',

@@ -274,39 +274,6 @@ describe('network faults', () => {
     await expect(pending).rejects.toThrow('sync cancelled');
     expect(performance.now() - started).toBeLessThan(1000);
   });
-
-  test('a call already queued on the pacer gives up too when a pause longer than the maximum begins', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const server = await serve(async (req, res) => {
-      if (req.path === '/slow') {
-        await gate;
-        sendJson(res, 429, { error: 'quota exhausted' }, { 'retry-after': '5' });
-      } else sendJson(res, 200, { ok: true });
-    });
-    // One slot: the second call queues behind the first, then the first's 429 asks for 5 s.
-    const pacer = new Pacer('one', { allowedRequests: 1, intervalMs: 10 });
-    const api = client(server, { pacer, maxWaitMs: 1000 });
-    const started = performance.now();
-    const first = failure(api.send(get('/slow')));
-    const queued = failure(api.send(get('/queued')));
-    setTimeout(release, 20);
-    expect((await first).code).toBe('HTTP_RATE_LIMIT');
-    const refused = await queued;
-    expect(refused.message).toMatch(new RegExp(`^GET ${server.url}/queued: not sent: .*longer than the longest wait \\(1 s\\)$`));
-    expect(server.requests.map((r) => r.path)).toEqual(['/slow']);
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
-
-  test('a 503 asking for a wait longer than the maximum fails at once too', async () => {
-    const server = await serve((_req, res) => sendJson(res, 503, { error: 'maintenance' }, { 'retry-after': '7200' }));
-    const error = await failure(client(server, { maxWaitMs: 60_000 }).send(get('/items')));
-    expect(error.message).toMatch(
-      new RegExp(`^GET ${server.url}/items: 503 Service Unavailable: \\{"error":"maintenance"\\}; the API asks to wait until \\S+Z \\(in 7200 s\\), longer than the longest wait \\(60 s\\)$`),
-    );
-    expect(error).toMatchObject({ kind: 'retriable', code: 'HTTP_STATUS', status: 503 });
-    expect(server.requests).toHaveLength(1);
-  });
 });
 
 describe('response format', () => {

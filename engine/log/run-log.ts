@@ -1,7 +1,7 @@
 /**
- * What a run's events say in a log: one entry per event (start, each commit, the end), with the
- * numbers as fields so JSON logs can be queried. The same entries go to the terminal (through the
- * logger) and into run history (`syncspec runs logs`), so both tell the same story.
+ * What a run's events say in the process log (terminal or JSON lines): one entry per event (start,
+ * each commit, the end), with the numbers as fields so JSON logs can be queried. Run history's own
+ * log lines (`syncspec runs logs`) are written by the loop (engine/runtime/run-journal.ts).
  */
 import type { RunEvent, CycleSummary } from '../runtime/loop.js';
 import type { RunLogEntry } from '../store/store.js';

@@ -1,8 +1,9 @@
 /**
  * The HTTP client every sync sends through. got does the transport (keep-alive sockets, timeouts,
- * redirects, decompression); the policy is ours and lives here: pacing before every attempt, retries with
- * backoff for transient faults, waits for rate limits, one token refresh on a 401, JSON parsing with errors
- * that name the request and never leak a secret.
+ * decompression: transport.ts); the policy is ours and lives here: pacing before every attempt, retries
+ * with backoff for transient faults, waits for rate limits, redirects followed hop by hop with credentials
+ * only for the API's own origins (origins.ts), one token refresh on a 401, bodies bounded in size and
+ * decoded by their charset, JSON parsing with errors that name the request and never leak a secret.
  *
  * Rate limits pause everyone sharing the budget, not just the request that met one: a 429 or GitHub's
  * 403 pauses the pacer for as long as the API asks, and so does — before any request is wasted on a
@@ -14,17 +15,18 @@
  * that long in silence, the request fails at once with the time in the message, and the next run (or the
  * scheduler) picks up from the last committed page. A library caller that prefers to wait sets it higher.
  */
-import http from 'node:http';
-import https from 'node:https';
-import got, { ReadError, RequestError, TimeoutError } from 'got';
 import type { Authenticator, TokenHttp } from './auth/types.js';
-import { excerpt, HttpError, ResponseFormatError, summarizeStatus, type HttpErrorCode, type HttpErrorKind } from './errors.js';
+import { decodeJson, lenientText } from './decode.js';
+import { HttpError, ResponseFormatError, summarizeStatus, type HttpErrorCode, type HttpErrorKind } from './errors.js';
+import { credentialScope, mergeFields, withoutCredentials, type CredentialScope } from './origins.js';
 import { PauseTooLong, type Pacer, type Release } from './pacer.js';
 import type { Redactor } from './redact.js';
+import { isRedirect, MAX_REDIRECTS, nextHop } from './redirects.js';
 import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest, type HttpResponse } from './request.js';
 import { DEFAULT_RATE_LIMIT, formatTime, isExhausted, resetAt, type RateLimitRules } from './rate-limit.js';
-import { backoffDelay, classifyStatus, RETRIABLE_NETWORK_CODES, type RetryPolicy } from './retry.js';
+import { backoffDelay, classifyStatus, type RetryPolicy } from './retry.js';
 import { abortReason, sleep } from './sleep.js';
+import { createTransport, TransportError, type Exchange, type RawAnswer } from './transport.js';
 
 export interface RequestInfo {
   /** The request before authentication (URL resolved): safe to log through describeRequest. */
@@ -47,6 +49,12 @@ export interface HttpClientOptions {
   /** Sent with every request; a request's own headers win. */
   headers: Record<string, string>;
   timeoutMs: number;
+  /** The largest response body accepted, after decompression. @default 67_108_864 (64 MiB) */
+  maxResponseBytes?: number;
+  /** Names among `headers` whose values come from secrets: sent to the API's own origins only. */
+  credentialHeaders?: readonly string[];
+  /** Origins besides baseUrl's that may receive credentials (api.credentialOrigins). */
+  credentialOrigins?: readonly string[];
   retry: RetryPolicy;
   /** Where the API reports its budget. @default GitHub's x-ratelimit-remaining / x-ratelimit-reset (epoch seconds) */
   rateLimit?: RateLimitRules;
@@ -92,13 +100,23 @@ type Outcome = ({ ok: true; response: HttpResponse } | { ok: false; failure: Fai
 
 const DEFAULT_HEADERS = { accept: 'application/json', 'user-agent': 'syncspec' };
 const DEFAULT_MAX_WAIT_MS = 15 * 60_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 2 ** 20;
+
+/** How the client decides which origins see credentials: fixed (the API's), or per request (token endpoints). */
+type ScopeOf = (request: HttpRequest) => CredentialScope;
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const scope = credentialScope([options.baseUrl, ...(options.credentialOrigins ?? [])]);
+  return buildClient(options, () => scope);
+}
+
+function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
   const { baseUrl, retry, auth, pacer, redactor } = options;
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const metrics = options.metrics ?? { requests: 0, retries: 0 };
-  const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const transport = createTransport({ timeoutMs: options.timeoutMs, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+  const defaultCredentials = mergeFields(auth.fields, { headers: options.credentialHeaders ?? [] });
 
   // The pause lives in the pacer, shared with every client on it; a client without one keeps its own.
   let ownPauseUntil = 0;
@@ -108,46 +126,53 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
   const pausedForMs = () => (pacer ? pacer.pausedForMs() : Math.max(0, ownPauseUntil - Date.now()));
 
-  async function attemptOnce(request: HttpRequest, authed: HttpRequest, signal: AbortSignal | undefined): Promise<Outcome> {
-    try {
-      const res = await got(requestUrl(authed), {
-        method: authed.method,
-        headers: authed.headers,
-        ...(authed.form !== undefined ? { form: authed.form } : authed.body !== undefined ? { json: authed.body } : {}),
-        timeout: { request: options.timeoutMs },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        agent,
-        signal,
-        responseType: 'text',
-        hooks: { beforeRedirect: [(redirected) => dropCredentialsAcrossOrigins(redirected, authed, request, redactor)] },
-      });
-      const exhaustedUntil = isExhausted(res.headers, rateLimit) ? resetAt(res.headers, rateLimit) : undefined;
-      const verdict = classifyStatus(res.statusCode, res.headers, rateLimit);
-      if (verdict.kind !== 'ok') {
-        const summary = summarizeStatus(res.statusCode, res.statusMessage, res.body, redactor);
-        return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: res.statusCode, summary }, exhaustedUntil };
+  /**
+   * One attempt: the request and the redirects it meets, each hop authenticated only when its origin
+   * may see credentials. `authed` is the last hop as sent (a 401 hands it to the authenticator).
+   */
+  async function attemptOnce(request: HttpRequest, signal: AbortSignal | undefined): Promise<Outcome & { authed: HttpRequest }> {
+    const scope = scopeOf(request);
+    let hop = request;
+    for (let redirects = 0; ; redirects++) {
+      const authed = scope.allows(hop.url) ? await auth.authenticate(hop) : withoutCredentials(hop, scope, redactor);
+      let answer: RawAnswer;
+      try {
+        answer = await transport.exchange(toExchange(authed), signal);
+      } catch (error) {
+        if (signal?.aborted) throw abortReason(signal);
+        if (!(error instanceof TransportError)) throw error;
+        const code: HttpErrorCode = error.kind === 'timeout' ? 'HTTP_TIMEOUT' : error.kind === 'tooLarge' ? 'HTTP_TOO_LARGE' : 'HTTP_NETWORK';
+        const kind = error.retriable ? 'retriable' : 'fatal';
+        return { ok: false, failure: { kind, code, summary: redactor.redact(error.message), cause: error }, authed };
       }
-      const parsed = parseJson(res.body, headerValue(res.headers, 'content-type'), res.statusCode, redactor);
-      if (!parsed.ok) {
-        const kind = parsed.retriable ? 'retriable' : 'fatal';
-        return { ok: false, failure: { kind, code: 'HTTP_FORMAT', status: res.statusCode, summary: parsed.summary }, exhaustedUntil };
+      const location = isRedirect(answer.status) ? headerValue(answer.headers, 'location') : undefined;
+      if (location !== undefined) {
+        const next = nextHop(hop, requestUrl(hop), answer.status, location);
+        const problem = next === undefined ? `${answer.status} redirect to an unusable Location` : redirects >= MAX_REDIRECTS ? `more than ${MAX_REDIRECTS} redirects` : undefined;
+        if (problem) return { ok: false, failure: { kind: 'fatal', code: 'HTTP_REDIRECT', status: answer.status, summary: problem }, authed };
+        hop = next!;
+        continue;
       }
-      const url = res.redirectUrls.length > 0 ? withoutAddedQuery(res.url, request, authed) : requestUrl(request);
-      return { ok: true, response: { status: res.statusCode, headers: res.headers, body: parsed.value, url, request }, exhaustedUntil };
-    } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      if (error instanceof TimeoutError) {
-        const summary = `no response within ${options.timeoutMs} ms`;
-        return { ok: false, failure: { kind: 'retriable', code: 'HTTP_TIMEOUT', summary, cause: error } };
-      }
-      if (error instanceof RequestError) {
-        const retriable = error instanceof ReadError || RETRIABLE_NETWORK_CODES.has(error.code);
-        const summary = `network error (${error.code}): ${redactor.redact(error.message)}`;
-        return { ok: false, failure: { kind: retriable ? 'retriable' : 'fatal', code: 'HTTP_NETWORK', summary, cause: error } };
-      }
-      throw error;
+      return { ...judge(answer, request, requestUrl(hop)), authed };
     }
+  }
+
+  /** What an answer means: a response, or a failure to retry, wait on, or give up with. */
+  function judge(answer: RawAnswer, request: HttpRequest, url: string): Outcome {
+    const exhaustedUntil = isExhausted(answer.headers, rateLimit) ? resetAt(answer.headers, rateLimit) : undefined;
+    const contentType = headerValue(answer.headers, 'content-type');
+    const verdict = classifyStatus(answer.status, answer.headers, rateLimit);
+    if (verdict.kind !== 'ok') {
+      const summary = summarizeStatus(answer.status, answer.statusMessage, lenientText(answer.body, contentType), redactor);
+      return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: answer.status, summary }, exhaustedUntil };
+    }
+    const parsed = decodeJson(answer.body, contentType, answer.status, redactor);
+    if (!parsed.ok) {
+      const kind = parsed.retriable ? 'retriable' : 'fatal';
+      return { ok: false, failure: { kind, code: 'HTTP_FORMAT', status: answer.status, summary: parsed.summary }, exhaustedUntil };
+    }
+    // `url`: the last hop as the caller's request would have it, without what auth added.
+    return { ok: true, response: { status: answer.status, headers: answer.headers, body: parsed.value, url, request }, exhaustedUntil };
   }
 
   async function send(input: HttpRequest, io: SendOptions = {}): Promise<HttpResponse> {
@@ -161,6 +186,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...input,
       url: resolveUrl(baseUrl, input.url),
       headers: { ...DEFAULT_HEADERS, ...options.headers, ...input.headers },
+      credentials: mergeFields(defaultCredentials, input.credentials),
     };
     let limit = retry.attempts;
     let refreshed = false;
@@ -182,16 +208,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const summary = `not sent: ${tooLong(error.pausedMs, maxWaitMs)}`;
         throw new HttpError({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', request: describe(), summary, attempts: attempt - 1 });
       }
-      let outcome: Outcome;
-      let authed: HttpRequest;
+      let outcome: Outcome & { authed: HttpRequest };
       let rateLimitWaitMs: number | undefined;
       const started = performance.now();
       try {
-        // Credentials go to the API's own origin only: a next-page URL on another host is fetched
-        // without them (a 401 there is a clear error; a leaked key is not).
-        authed = sameOrigin(request.url, baseUrl) ? await auth.authenticate(request) : request;
         count('requests');
-        outcome = await attemptOnce(request, authed, signal);
+        outcome = await attemptOnce(request, signal);
         // Paused before the slot is released, so no waiter slips through in between. A rate-limited
         // request that gives up pauses too: the others sharing the budget must not spend it either.
         if (outcome.exhaustedUntil !== undefined) pauseUntil(outcome.exhaustedUntil);
@@ -214,7 +236,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // A 401 with a renewable credential (OAuth2) earns exactly one more attempt; any other 401 is final.
       if (failure.status === 401 && !refreshed && auth.onUnauthorized) {
         refreshed = true;
-        if (await auth.onUnauthorized(authed)) {
+        if (await auth.onUnauthorized(outcome.authed)) {
           limit++;
           count('retries');
           continue;
@@ -241,25 +263,43 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     send,
     metrics,
-    close() {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
+    close: () => transport.close(),
   };
 }
 
-/** An unauthenticated, unpaced client for token endpoints (see TokenHttp). */
+/** The request on the wire: its full URL, and its body serialized with a content-type unless it has one. */
+function toExchange(request: HttpRequest): Exchange {
+  const exchange: Exchange = { method: request.method, url: requestUrl(request), headers: { ...request.headers } };
+  const body = request.form !== undefined
+    ? { text: new URLSearchParams(request.form).toString(), type: 'application/x-www-form-urlencoded' }
+    : request.body !== undefined ? { text: JSON.stringify(request.body), type: 'application/json' } : undefined;
+  if (body) {
+    exchange.body = body.text;
+    if (headerValue(request.headers, 'content-type') === undefined) exchange.headers['content-type'] = body.type;
+  }
+  return exchange;
+}
+
+/**
+ * An unauthenticated, unpaced client for token endpoints (see TokenHttp). Its form and headers are
+ * credentials (a client secret, a refresh token), and they go to the token URL's origin only: a
+ * redirect to another origin fails the token request rather than re-posting them there.
+ */
 export function createTokenHttp(
-  options: Omit<HttpClientOptions, 'auth' | 'pacer' | 'baseUrl' | 'headers'>,
+  options: Omit<HttpClientOptions, 'auth' | 'pacer' | 'baseUrl' | 'headers' | 'credentialOrigins' | 'credentialHeaders'>,
 ): TokenHttp & { close(): void } {
-  const client = createHttpClient({
-    ...options,
-    baseUrl: 'http://invalid.invalid/', // token URLs are absolute
-    headers: {},
-    auth: { authenticate: async (request) => request },
-  });
+  const client = buildClient(
+    {
+      ...options,
+      baseUrl: 'http://invalid.invalid/', // token URLs are absolute
+      headers: {},
+      auth: { authenticate: async (request) => request },
+    },
+    (request) => credentialScope([request.url]),
+  );
   return {
-    postForm: (url, form, headers) => client.send({ method: 'POST', url, query: {}, headers, form }),
+    postForm: (url, form, headers) =>
+      client.send({ method: 'POST', url, query: {}, headers, form, credentials: { body: true, headers: Object.keys(headers) } }),
     close: () => client.close(),
   };
 }
@@ -269,67 +309,4 @@ function tooLong(waitMs: number, maxWaitMs: number): string {
   // To the second: resets come in whole seconds, and the pacer's pause has drifted a ms from its wall-clock origin.
   const until = formatTime(Math.round((Date.now() + waitMs) / 1000) * 1000);
   return `the API asks to wait until ${until} (in ${Math.ceil(waitMs / 1000)} s), longer than the longest wait (${Math.round(maxWaitMs / 1000)} s)`;
-}
-
-/**
- * retriable: JSON that does not parse (in a JSON or untyped answer) is what a connection dropped
- * mid-body behind a buffering proxy delivers, so it earns another attempt. Markup does not: an HTML page
- * where JSON belongs is a login page, a wrong base URL or an API that moved — a person must look.
- */
-type Parsed = { ok: true; value: unknown } | { ok: false; retriable: boolean; summary: string };
-
-function parseJson(text: string, contentType: string | undefined, status: number, redactor: Redactor): Parsed {
-  if (text.trim() === '') return { ok: true, value: null };
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  const markup = type.includes('html') || type.includes('xml') || /^\s*</.test(text);
-  if (!markup) {
-    try {
-      return { ok: true, value: JSON.parse(text) };
-    } catch (error) {
-      if (type === '' || type.includes('json')) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return {
-          ok: false,
-          retriable: true,
-          summary: `expected JSON, got invalid or truncated JSON (${status}; ${reason}): ${excerpt(text, redactor)}`,
-        };
-      }
-    }
-  }
-  return { ok: false, retriable: false, summary: `expected JSON, got ${type || 'markup'} (${status}): ${excerpt(text, redactor)}` };
-}
-
-/** The final URL of a redirected request, minus the query parameters auth added (they must not be persisted). */
-function withoutAddedQuery(finalUrl: string, request: HttpRequest, authed: HttpRequest): string {
-  const url = new URL(finalUrl);
-  for (const [name, value] of Object.entries(authed.query)) {
-    if (request.query[name] !== value) url.searchParams.delete(name);
-  }
-  return url.href;
-}
-
-function sameOrigin(url: string, base: string): boolean {
-  try {
-    return new URL(url, base).origin === new URL(base).origin;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * got drops only Authorization and Cookie when a redirect leaves the origin; an API key header
- * (or any header auth added) would follow to the other host. Drop every header the authenticator
- * added, and every header whose value is a registered secret, before a cross-origin hop.
- */
-function dropCredentialsAcrossOrigins(
-  redirected: { url?: URL | string; headers: Record<string, unknown> }, authed: HttpRequest, plain: HttpRequest, redactor: Redactor,
-): void {
-  if (!redirected.url || sameOrigin(String(redirected.url), plain.url)) return;
-  for (const [name, value] of Object.entries(authed.headers)) {
-    const secret = typeof value === 'string' && redactor.redact(value) !== value;
-    if (secret || plain.headers[name] !== value) {
-      delete redirected.headers[name];
-      delete redirected.headers[name.toLowerCase()];
-    }
-  }
 }

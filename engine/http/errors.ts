@@ -13,7 +13,10 @@ export type HttpErrorCode =
   | 'HTTP_NETWORK' // connection refused, reset, DNS…
   | 'HTTP_TIMEOUT' // no complete answer within timeoutMs
   | 'HTTP_FORMAT' // a 2xx answer that is not JSON (HTML, truncated…)
-  | 'HTTP_RATE_LIMIT'; // rate limited for longer than the client waits
+  | 'HTTP_RATE_LIMIT' // rate limited for longer than the client waits
+  | 'HTTP_CREDENTIALS' // not sent: it would carry credentials to another origin
+  | 'HTTP_REDIRECT' // too many redirects, or one without a usable Location
+  | 'HTTP_TOO_LARGE'; // the body is larger than api.maxResponseBytes
 
 export interface HttpErrorInit {
   kind: HttpErrorKind;
@@ -61,9 +64,13 @@ export class ResponseFormatError extends HttpError {
 
 const EXCERPT_LENGTH = 200;
 
-/** The first 200 characters of a body on one line, redacted. */
+/** The first 200 characters of a body on one line, redacted; control characters (binary bodies) escaped. */
 export function excerpt(text: string, redactor: Redactor): string {
-  const flat = redactor.redact(text).replace(/\s+/g, ' ').trim();
+  const flat = redactor
+    .redact(text)
+    .replace(/\s+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
 }
 

@@ -17,6 +17,16 @@ export interface HttpRequest {
   body?: unknown;
   /** Form-encoded body (application/x-www-form-urlencoded), used by OAuth2 token requests. */
   form?: Record<string, string>;
+  /** Which of its fields carry credentials: they go to the API's own origins only (origins.ts). */
+  credentials?: CredentialFields;
+}
+
+/** Fields of a request whose values come from secrets (names as written; headers compare case-insensitively). */
+export interface CredentialFields {
+  headers?: readonly string[];
+  query?: readonly string[];
+  /** The body (JSON or form) carries a secret. */
+  body?: boolean;
 }
 
 export interface HttpResponse {

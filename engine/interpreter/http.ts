@@ -9,6 +9,7 @@ import { createAuthenticator } from '../http/auth/registry.js';
 import { rateLimitRules } from '../http/rate-limit.js';
 import { Redactor } from '../http/redact.js';
 import { compileTemplate } from '../template/render.js';
+import { readsSecrets } from '../template/secrets.js';
 import type { HttpSender } from './stream.js';
 import type { PacerRegistry } from './pacers.js';
 
@@ -23,11 +24,22 @@ const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry): ConnectorHttp {
   const { spec, vars, secrets } = loaded;
-  const redactor = new Redactor(Object.values(secrets));
+  const redactor = new Redactor();
+  for (const [name, value] of Object.entries(secrets)) redactor.addNamed(name, value);
   const context = { vars, secrets, now: new Date().toISOString() };
   const baseUrl = compileTemplate(spec.api.baseUrl)(context);
-  const headers = Object.fromEntries(Object.entries(spec.api.headers ?? {}).map(([name, source]) => [name, compileTemplate(source, 'header')(context)]));
-  const common = { timeoutMs: spec.api.timeoutMs ?? 30_000, retry: { ...DEFAULT_RETRY, ...spec.api.retry }, redactor };
+  const apiHeaders = Object.entries(spec.api.headers ?? {});
+  const headers = Object.fromEntries(apiHeaders.map(([name, source]) => [name, compileTemplate(source, 'header')(context)]));
+  const common = {
+    timeoutMs: spec.api.timeoutMs ?? 30_000,
+    maxResponseBytes: spec.api.maxResponseBytes,
+    retry: { ...DEFAULT_RETRY, ...spec.api.retry },
+    redactor,
+  };
+  const credentials = {
+    credentialHeaders: apiHeaders.filter(([, source]) => readsSecrets(source)).map(([name]) => name),
+    credentialOrigins: spec.api.credentialOrigins ?? [],
+  };
   const rateLimit = rateLimitRules(spec.api.rateLimit);
   const tokenHttp = createTokenHttp(common);
   const auth = createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp });
@@ -38,7 +50,7 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
     let client = clients.get(id);
     if (!client) {
       const pacer = pacerName ? pacers.get(loaded.name, pacerName, spec.pacers![pacerName]) : undefined;
-      client = createHttpClient({ ...common, baseUrl, headers, auth, pacer, rateLimit });
+      client = createHttpClient({ ...common, ...credentials, baseUrl, headers, auth, pacer, rateLimit });
       clients.set(id, client);
     }
     return client;

@@ -4,8 +4,9 @@
  * values checked for line breaks, JSON bodies serialized structurally (never by string pasting).
  */
 import type { Request } from '../spec/types.generated.js';
-import type { HttpRequest } from '../http/request.js';
+import type { CredentialFields, HttpRequest } from '../http/request.js';
 import { compileBody, compileTemplate, type TemplateContext } from '../template/render.js';
+import { bodyReadsSecrets, readsSecrets } from '../template/secrets.js';
 
 export type RequestBuilder = (ctx: TemplateContext) => HttpRequest;
 
@@ -15,8 +16,10 @@ export function compileRequest(spec: Request): RequestBuilder {
   const query = Object.entries(spec.query ?? {}).map(([name, source]) => [name, compileTemplate(source, 'query')] as const);
   const headers = Object.entries(spec.headers ?? {}).map(([name, source]) => [name, compileTemplate(source, 'header')] as const);
   const body = spec.body === undefined ? undefined : compileBody(spec.body);
+  const credentials = credentialFieldsOf(spec);
   return (ctx) => {
     const request: HttpRequest = { method, url: path(ctx), query: {}, headers: {} };
+    if (credentials) request.credentials = credentials;
     // A parameter that renders empty is left out: optional filters need no special syntax.
     for (const [name, render] of query) {
       const value = render(ctx);
@@ -26,4 +29,13 @@ export function compileRequest(spec: Request): RequestBuilder {
     if (body) request.body = body(ctx);
     return request;
   };
+}
+
+/** The fields whose templates read secrets: they go to the API's own origins only. */
+function credentialFieldsOf(spec: Request): CredentialFields | undefined {
+  const headers = Object.entries(spec.headers ?? {}).filter(([, source]) => readsSecrets(source)).map(([name]) => name);
+  const query = Object.entries(spec.query ?? {}).filter(([, source]) => readsSecrets(source)).map(([name]) => name);
+  const body = spec.body !== undefined && bodyReadsSecrets(spec.body);
+  if (headers.length === 0 && query.length === 0 && !body) return undefined;
+  return { headers, query, body };
 }

@@ -271,6 +271,14 @@ export interface Api {
   timeoutMs?: number;
   retry?: Retry;
   rateLimit?: RateLimit;
+  /**
+   * The largest response body accepted, in bytes after decompression (default 64 MiB). A larger answer fails its request with a clear error instead of filling memory.
+   */
+  maxResponseBytes?: number;
+  /**
+   * Origins besides the baseUrl's that may receive the API's credentials (e.g. https://uploads.example.com, a host its next links point to). Credentials — what auth adds, and every header, query or body template that reads secrets — are sent to these origins and the baseUrl's only, never to another next-page URL, Link target or redirect.
+   */
+  credentialOrigins?: string[];
 }
 /**
  * Headers sent with every request.
@@ -894,6 +902,14 @@ export interface Sync {
   deletes?: Deletes;
   partitions?: Partitions;
   maxChangesPerCommit?: number;
+  /**
+   * A cycle that would fetch more pages than this fails with a clear error naming the request, instead of paginating without end (an API whose token or page number always advances). Counted per partition and stream, across resumed runs.
+   */
+  maxPagesPerCycle?: number;
+  /**
+   * A cycle that would read more records than this fails with a clear error naming the request. Counted per partition and stream, across resumed runs.
+   */
+  maxRecordsPerCycle?: number;
   /**
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */

@@ -53,7 +53,7 @@ const cases: Case[] = [
     `,
     expected: [
       "crm.yaml:3:1  api: missing required key 'baseUrl'",
-      "crm.yaml:4:3  api: unknown key 'baseURL' (did you mean 'baseUrl'? allowed: baseUrl, headers, auth, timeoutMs, retry, rateLimit)",
+      "crm.yaml:4:3  api: unknown key 'baseURL' (did you mean 'baseUrl'? allowed: baseUrl, headers, auth, timeoutMs, retry, rateLimit, maxResponseBytes, credentialOrigins)",
     ],
   },
   {

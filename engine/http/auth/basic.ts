@@ -8,5 +8,5 @@ export const basic: AuthFactory<AuthBasic> = (spec, deps) => {
   const header = basicCredentials(username, secretValue(spec.password, deps, 'auth.password'));
   // The base64 pair is a secret of its own: the password alone does not appear in it.
   deps.redactor.add(header.slice('Basic '.length));
-  return { authenticate: async (request) => withHeader(request, 'Authorization', header) };
+  return { fields: { headers: ['Authorization'] }, authenticate: async (request) => withHeader(request, 'Authorization', header) };
 };

@@ -5,5 +5,5 @@ import type { AuthFactory } from './types.js';
 /** `Authorization: Bearer <token>` with a static token from a secret. */
 export const bearer: AuthFactory<AuthBearer> = (spec, deps) => {
   const header = `Bearer ${secretValue(spec.token, deps, 'auth.token')}`;
-  return { authenticate: async (request) => withHeader(request, 'Authorization', header) };
+  return { fields: { headers: ['Authorization'] }, authenticate: async (request) => withHeader(request, 'Authorization', header) };
 };

@@ -102,6 +102,7 @@ export const oauth2: AuthFactory<AuthOAuth2> = (spec, deps) => {
   }
 
   return {
+    fields: { headers: ['Authorization'] },
     async authenticate(request) {
       return withHeader(request, 'Authorization', `Bearer ${await currentToken()}`);
     },

@@ -5,10 +5,12 @@
  */
 import type { Auth } from '../../spec/types.generated.js';
 import type { Redactor } from '../redact.js';
-import type { HttpRequest, HttpResponse } from '../request.js';
+import type { CredentialFields, HttpRequest, HttpResponse } from '../request.js';
 
 export interface Authenticator {
   authenticate(request: HttpRequest): Promise<HttpRequest>;
+  /** The headers and query parameters it adds: never sent to another origin, whatever they hold. */
+  readonly fields?: CredentialFields;
   /**
    * Called on a 401 with the authenticated request that got it. true = the credential was renewed: the
    * client retries the request once. (The request tells a stale credential from one already renewed by a

@@ -3,8 +3,9 @@
  * markers, map properties, read the version. A record that fails to map, or whose version cannot
  * be read, is reported with its key and reason and the rest of the page proceeds.
  */
-import type { Change, FailedRecord } from '../core/types.js';
+import type { Change, FailedRecord, UpsertChange } from '../core/types.js';
 import type { Condition } from '../spec/types.generated.js';
+import type { Redactor } from '../http/redact.js';
 import { matchesCondition } from '../extract/conditions.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import type { MapContext, RecordMapper } from '../mapping/record-mapper.js';
@@ -17,6 +18,8 @@ export interface RecordRules {
   mapper: RecordMapper;
   /** Read from the raw record (the event, when `object` picks the object out of it). */
   version?: VersionReader;
+  /** The connector's secrets: a record that holds one (an API echoing a key into its data) is not stored. */
+  secrets?: Redactor;
 }
 
 export interface PageChanges {
@@ -41,7 +44,9 @@ export function recordsToChanges(records: unknown[], rules: RecordRules, ctx: Ma
       continue;
     }
     const outcome = rules.mapper.map(object, ctx);
-    if (outcome.ok) versioned(outcome.change, record, rules.version, changes, failed);
+    const holding = outcome.ok && rules.secrets ? credentialHolder(outcome.change, rules.secrets) : undefined;
+    if (holding !== undefined) failed.push({ key: rules.secrets!.redact(outcome.ok ? outcome.change.key : ''), reason: `${holding} holds one of the connector's secrets; the record is not stored` });
+    else if (outcome.ok) versioned(outcome.change, record, rules.version, changes, failed);
     else failed.push(outcome.failure);
   }
   return { changes, failed };
@@ -78,4 +83,22 @@ export function recordKey(rules: RecordRules, record: unknown, ctx: MapContext):
   } catch {
     return null;
   }
+}
+
+/** Which part of an upsert holds a secret value (`the key`, `property "Notes"`), if any. */
+function credentialHolder(change: UpsertChange, secrets: Redactor): string | undefined {
+  if (secrets.matches(change.key)) return 'the key';
+  for (const [name, value] of Object.entries(change.properties)) {
+    if (holdsSecret(value, secrets)) return `property "${name}"`;
+  }
+  if (holdsSecret(change.icon, secrets)) return 'the icon';
+  if (holdsSecret(change.pageContentMarkdown, secrets)) return 'the page content';
+  return undefined;
+}
+
+function holdsSecret(value: unknown, secrets: Redactor): boolean {
+  if (typeof value === 'string') return secrets.matches(value);
+  if (Array.isArray(value)) return value.some((item) => holdsSecret(item, secrets));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => holdsSecret(item, secrets));
+  return false;
 }

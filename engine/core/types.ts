@@ -52,6 +52,18 @@ export interface ExecuteResult<S = unknown> {
   failed?: FailedRecord[];
   /** How far the cycle is, when the source tells a total (records or pages). */
   progress?: { done: number; total: number };
+  /**
+   * Identities to keep beside the state, appended with this result's commit (see PageLogUpdate): what
+   * a sync that splits one large page over several commits has committed of it, without rewriting
+   * the whole list into its state with every commit.
+   */
+  pageLog?: PageLogUpdate;
+}
+
+/** `reset` empties the partition's page log before `add` is appended. */
+export interface PageLogUpdate {
+  reset: boolean;
+  add: readonly string[];
 }
 
 /** A partition of a sync: one independently checkpointed slice (a repository, a sub-account). */
@@ -75,6 +87,8 @@ export interface ExecuteContext {
   cycleStartedAt: Date;
   metrics: SyncMetrics;
   signal: AbortSignal;
+  /** The partition's page log as committed (see ExecuteResult.pageLog); read when resuming a split page. */
+  pageLog?: () => Promise<string[]>;
 }
 
 export type Execute<S = unknown> = (state: S | undefined, ctx: ExecuteContext) => Promise<ExecuteResult<S>>;

@@ -25,6 +25,8 @@ import { compileStream } from './stream.js';
 import { createConnectorHttp, type ConnectorHttp } from './http.js';
 import type { PacerRegistry } from './pacers.js';
 import { compileVersion } from './version.js';
+import { createStateSeal, type StateSeal } from './seal.js';
+import { DEFAULT_WALK_LIMITS } from './walk-guard.js';
 
 export interface CompiledConnector {
   name: string;
@@ -85,7 +87,7 @@ interface SyncDeps {
 function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const paginate = spec.paginate as Paginator | undefined;
   const sender = deps.http.senderFor(spec.pacer);
-  const streamSpec = { request: spec.request, records: spec.records, paginate };
+  const streamSpec = { request: spec.request, records: spec.records, paginate, objects: true };
   const stream = compileStream(streamSpec, sender, deps.http.baseUrl);
   const mapper = compileRecordMapper({ database: deps.database, map: spec.map, primaryKey: spec.primaryKey, icon: spec.icon, content: spec.content });
   const mode = spec.mode ?? 'replace';
@@ -95,16 +97,20 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: isPagedByCursor(paginate) }
     : undefined;
   const maxChanges = spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES;
+  const limits = {
+    pages: spec.maxPagesPerCycle ?? DEFAULT_WALK_LIMITS.pages,
+    records: spec.maxRecordsPerCycle ?? DEFAULT_WALK_LIMITS.records,
+  };
   // The sync's own walks resync (its records and its delete stream); a child listing its records as partitions does not.
   const walkSender = spec.resync ? resyncingSender(sender, spec.resync) : sender;
   const records: RecordRules = {
-    filter: spec.filter, object: spec.object, deleteWhen: spec.deletes?.when, mapper,
+    filter: spec.filter, object: spec.object, deleteWhen: spec.deletes?.when, mapper, secrets: deps.http.redactor,
     version: compileVersion({ path: spec.version, cursor: incremental && { field: incremental.spec.field, rules: incremental.rules } }),
   };
   const idsPath = spec.deletes?.ids;
   const delta: PhaseRules = {
     stream: spec.resync ? compileStream(streamSpec, walkSender, deps.http.baseUrl) : stream,
-    paginate, incremental, maxChanges, vars: deps.vars, secrets: deps.secrets,
+    paginate, incremental, maxChanges, limits, vars: deps.vars, secrets: deps.secrets,
     toChanges: (page, ctx) => recordsToChanges(page, records, ctx),
     listed: idsPath ? (body) => listedDeletions(body, idsPath) : undefined,
     keyOf: (record, ctx) => recordKey(records, record, ctx),
@@ -113,22 +119,24 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const execute = compileExecute({
     delta,
     deletes: deleteStream && compileDeleteStream(deleteStream, {
-      sender: walkSender, baseUrl: deps.http.baseUrl, maxChanges, vars: deps.vars, secrets: deps.secrets,
+      sender: walkSender, baseUrl: deps.http.baseUrl, maxChanges, limits, vars: deps.vars, secrets: deps.secrets,
     }),
   });
   const mapCtx = (partition: Partition) => ({ vars: deps.vars, partition: partition.value });
+  const seal = createStateSeal(deps.http.redactor);
   const definition: SyncDefinition<SpecState> = {
     name, database: deps.database, mode, schedule: schedule.schedule,
     maxChangesPerCommit: maxChanges,
     partitions: compilePartitions(name, spec, deps),
     partitionConcurrency: spec.partitionConcurrency ?? 1,
-    execute,
+    execute: sealed(execute, seal),
   };
   if (mode === 'incremental') definition.fullSyncEveryMs = fullSyncEveryMs(name, spec.fullSync);
   if (spec.anchor) {
-    definition.anchor = compileAnchor(name, spec.anchor, deps.syncs[spec.anchor.delta], {
+    const anchor = compileAnchor(name, spec.anchor, deps.syncs[spec.anchor.delta], {
       connector: deps.connector, http: deps.http, vars: deps.vars, secrets: deps.secrets,
     });
+    definition.anchor = { sync: anchor.sync, snapshot: async (ctx) => seal.seal(await anchor.snapshot(ctx)) };
   }
   const listing = {
     name, stream,
@@ -144,6 +152,18 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     key: (record: unknown) => mapper.key(record, mapCtx({ key: '', value: undefined })),
   };
   return { definition, listing };
+}
+
+/** State goes out sealed and comes back unsealed: no checkpoint, anchor or preview holds a credential (seal.ts). */
+function sealed(execute: SyncDefinition<SpecState>['execute'], seal: StateSeal): SyncDefinition<SpecState>['execute'] {
+  return async (state, ctx) => {
+    const pageLog = ctx.pageLog;
+    const open = { ...ctx, pageLog: pageLog && (async () => seal.unseal(await pageLog())) };
+    const result = await execute(seal.unseal(state), open);
+    const sealedResult = { ...result, nextState: seal.seal(result.nextState) };
+    if (result.pageLog) sealedResult.pageLog = { reset: result.pageLog.reset, add: seal.seal([...result.pageLog.add]) };
+    return sealedResult;
+  };
 }
 
 /** `fullSync`: an interval (7d, 24h, 30m, 45s) in ms, or null for `off`. Default 7 days. */

@@ -13,11 +13,13 @@ import { isPagedByCursor, type PhaseRules } from './phase.js';
 import { versioned } from './records.js';
 import { compileStream, type HttpSender } from './stream.js';
 import { compileVersion } from './version.js';
+import type { WalkLimits } from './walk-guard.js';
 
 export interface DeleteStreamDeps {
   sender: HttpSender;
   baseUrl: string;
   maxChanges: number;
+  limits: WalkLimits;
   vars: Record<string, unknown>;
   secrets: Record<string, string>;
 }
@@ -35,7 +37,7 @@ export function compileDeleteStream(spec: DeleteStream, deps: DeleteStreamDeps):
   };
   return {
     stream, incremental,
-    maxChanges: deps.maxChanges, vars: deps.vars, secrets: deps.secrets,
+    maxChanges: deps.maxChanges, limits: deps.limits, vars: deps.vars, secrets: deps.secrets,
     keyOf,
     toChanges(records) {
       const changes: Change[] = [];

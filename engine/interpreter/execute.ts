@@ -101,5 +101,6 @@ function definedOf(state: PhaseState | undefined): PhaseState {
 function toResult(result: PhaseResult, nextState: SpecState | undefined): ExecuteResult<SpecState> {
   const out: ExecuteResult<SpecState> = { changes: result.changes, failed: result.failed, hasMore: !result.done, nextState };
   if (result.progress) out.progress = result.progress;
+  if (result.pageLog) out.pageLog = result.pageLog;
   return out;
 }

@@ -4,40 +4,42 @@
  * for every stream a sync runs: its own records (the delta) and, flip-flop, its delete stream.
  *
  * State (plain JSON, stored verbatim in checkpoints):
- * - `page`: where the cycle is — the paginator position of the next page and how many of its
- *   records are already committed (a page larger than maxChangesPerCommit is split).
+ * - `page`: where the cycle is — the paginator position of the next page, how many of its items are
+ *   already committed (a page larger than maxChangesPerCommit is split; which items, the page log
+ *   says: page-parts.ts), and how many pages and records the cycle has read before it (walk-guard.ts).
  * - `cursor` (incremental): the lower bound the requests use; it moves only at the end of a cycle,
  *   except with keyset and requery pagination, where the position after each page *is* the cursor.
  * - `high` (incremental): the highest record position seen so far in this cycle. Taking the
- *   maximum over every record (not the last one) makes newest-first feeds safe.
- *
- * Event feeds (a `timeField`): records younger than now − buffer are not consumed. An ascending feed
- * stops at the first one (the rest of the page waits for a later cycle); a newest-first feed skips
- * them and takes the older ones. Either way the cursor never moves past a record not consumed.
+ *   maximum over every record (not the last one) makes newest-first feeds safe (placement.ts).
  */
-import type { Change, ExecuteContext, FailedRecord } from '../core/types.js';
+import type { Change, ExecuteContext, FailedRecord, PageLogUpdate } from '../core/types.js';
 import type { Cursor as CursorSpec, Paginator } from '../spec/types.generated.js';
-import { SyncError } from '../core/errors.js';
 import { selectFirst } from '../extract/jsonpath.js';
+import { describeRequest } from '../http/request.js';
 import type { MapContext } from '../mapping/record-mapper.js';
 import type { TemplateContext } from '../template/render.js';
 import {
-  canonicalValue, comparePositions, compareValues, describeRaw, renderValue, timestampMs, upperBound,
-  type CursorPosition, type CursorRules,
+  canonicalValue, comparePositions, compareValues, renderValue, upperBound, type CursorPosition, type CursorRules,
 } from './cursor.js';
+import { PageParts } from './page-parts.js';
+import { placeRecords, youngAfter } from './placement.js';
 import { compileProgress, type CycleProgress } from './progress.js';
 import type { PageChanges } from './records.js';
 import type { FetchedPage, Stream } from './stream.js';
+import { WalkGuard, type WalkCount, type WalkLimits } from './walk-guard.js';
 
 /**
- * Where a cycle is: the position of the page it reads, and — when the page is larger than
- * maxChangesPerCommit and split over commits — what of it is committed: `skip` items, whose
- * identities (record keys) are `done`.
+ * Where a cycle is: the position of the page it reads; when the page is split over commits, how many
+ * of its items are committed (`skip`; their identities are in the page log, or — in states saved
+ * before the page log — in `done`); and how many pages and records the cycle read before this page.
  */
 export interface PageState {
   position: unknown;
   skip: number;
+  /** Saved by earlier versions: the identities committed of a split page. Read, never written. */
   done?: string[];
+  pages?: number;
+  records?: number;
 }
 
 export interface PhaseState {
@@ -64,6 +66,7 @@ export interface PhaseRules {
   paginate?: Paginator;
   incremental?: IncrementalRules;
   maxChanges: number;
+  limits: WalkLimits;
   vars: Record<string, unknown>;
   secrets: Record<string, string>;
   /** The changes of the records the phase consumes. */
@@ -83,6 +86,8 @@ export interface PhaseResult {
   state: PhaseState | undefined;
   /** How far the cycle is, when the paginator reads a total; else undefined. */
   progress?: CycleProgress;
+  /** What this part commits of a split page (see PageParts). */
+  pageLog?: PageLogUpdate;
 }
 
 export type Phase = (state: PhaseState | undefined, ctx: ExecuteContext) => Promise<PhaseResult>;
@@ -97,72 +102,140 @@ interface PageOutcome {
   cursor: CursorPosition | undefined;
   high: CursorPosition | undefined;
   until: CursorPosition | undefined;
+  /** The walk so far, this page included: what the next page's state carries. */
+  count: WalkCount;
   /** A full cycle: it must read to the end, because it sweeps what it did not read. */
   full: boolean;
   progress: CycleProgress | undefined;
+  pageLog: PageLogUpdate | undefined;
+}
+
+/** The last fetched page of a partition, taken apart for its commits when it is split. */
+interface CachedPage {
+  key: string;
+  page: FetchedPage;
+  parts?: PageParts;
 }
 
 export function compilePhase(rules: PhaseRules): Phase {
-  // The last fetched page of each partition, so a page split over several commits is fetched once.
   // One entry per partition: partitions of a sync may run concurrently through this one closure.
-  const cache = new Map<string, { key: string; page: FetchedPage }>();
+  // The cached page saves fetching a split page once per commit.
+  const cache = new Map<string, CachedPage>();
+  const guard = new WalkGuard(rules.limits);
   const readProgress = compileProgress(rules.paginate);
 
   return async (state, ctx) => {
     const inc = rules.incremental;
     const cursor = state?.cursor ?? inc?.rules.initial;
     const page = state?.page ?? { position: rules.stream.firstPosition(), skip: 0 };
+    const count: WalkCount = { pages: page.pages ?? 0, records: page.records ?? 0 };
     const until = inc ? upperBound(ctx.cycleStartedAt, inc.rules) : undefined;
     const requestCursor: RequestCursor | undefined = positionCursor(rules, page.position) ?? (inc ? cursor : undefined);
-
-    const templateCtx: TemplateContext = {
-      vars: rules.vars, secrets: rules.secrets, partition: ctx.partition.value,
-      now: ctx.cycleStartedAt.toISOString(),
-      until: until ? String(until.value) : undefined,
-      cursor: requestCursor && {
-        value: inc ? renderValue(requestCursor.value, inc.rules) : requestCursor.value,
-        id: requestCursor.id,
-        ...(requestCursor.tie !== undefined && { tie: requestCursor.tie }),
-      },
-    };
+    const templateCtx = templateContext(rules, ctx, requestCursor, until);
     const partitionKey = ctx.partition.key;
     const cacheKey = JSON.stringify([page.position, requestCursor ?? null]);
     // A cycle starting from the first page never reuses a page of an earlier cycle.
-    if (!state?.page) cache.delete(partitionKey);
-    const cached = cache.get(partitionKey);
-    const fetched = cached?.key === cacheKey ? cached.page : await rules.stream.fetch(page.position, templateCtx, ctx);
-    cache.set(partitionKey, { key: cacheKey, page: fetched });
+    if (!state?.page) {
+      cache.delete(partitionKey);
+      guard.startCycle(partitionKey);
+    }
+    const request = () => rules.stream.describe(page.position, templateCtx);
+    let cached = cache.get(partitionKey);
+    if (cached?.key !== cacheKey) {
+      guard.beforePage(partitionKey, positionAt(page.position), count, request);
+      const fetched = await rules.stream.fetch(page.position, templateCtx, ctx);
+      guard.afterPage(count, fetched.records.length, () => describeRequest(fetched.response.request));
+      cached = { key: cacheKey, page: fetched };
+      cache.set(partitionKey, cached);
+    }
+    const fetched = cached.page;
 
     const mapCtx: MapContext = { vars: rules.vars, partition: ctx.partition.value };
+    const keyOf = (record: unknown) => rules.keyOf(record, mapCtx);
     const listed = rules.listed ? rules.listed(fetched.response.body) : [];
-    const split = splitPage(page, listed, fetched.records, rules.maxChanges, (record) => rules.keyOf(record, mapCtx));
+    const part = await nextPart(cached, page, listed, fetched.records, rules.maxChanges, keyOf, ctx);
     const placement = inc && inc.spec.type !== 'opaque'
-      ? placeRecords(split.records, inc, state?.high, youngAfter(ctx, inc.rules), (record) => rules.keyOf(record, mapCtx))
-      : { placed: split.records, rejected: [], high: undefined, waiting: false };
+      ? placeRecords(part.records, inc, state?.high, youngAfter(ctx, inc.rules), keyOf)
+      : { placed: part.records, rejected: [], high: undefined, waiting: false };
     const { changes, failed } = rules.toChanges(placement.placed, mapCtx);
     failed.push(...placement.rejected);
-    changes.unshift(...split.listed);
+    changes.unshift(...part.listed);
     const progress = readProgress?.({
-      position: page.position, body: fetched.response.body, records: fetched.records.length, recordsDone: split.rest?.recordsDone,
+      position: page.position, body: fetched.response.body, records: fetched.records.length, recordsDone: part.rest?.recordsDone,
     });
-    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, full: ctx.full, progress };
+    const walked = { pages: count.pages + 1, records: count.records + fetched.records.length };
+    const outcome: PageOutcome = { changes, failed, fetched, cursor, high: placement.high, until, count: walked, full: ctx.full, progress, pageLog: part.pageLog };
 
     if (placement.waiting) {
       // An ascending feed reached a record younger than the buffer: it and the rest wait.
       cache.delete(partitionKey);
-      return finished(outcome, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
+      return finished({ ...outcome, pageLog: part.clears }, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
     }
-    if (split.rest) return going(outcome, { cursor, high: placement.high, page: { position: page.position, skip: split.rest.skip, done: split.rest.done } });
+    if (part.rest) return going(outcome, { cursor, high: placement.high, page: pageAt(page.position, part.rest.skip, count) });
     cache.delete(partitionKey);
     return afterPage(rules, outcome);
   };
 }
 
+function templateContext(rules: PhaseRules, ctx: ExecuteContext, requestCursor: RequestCursor | undefined, until: CursorPosition | undefined): TemplateContext {
+  const inc = rules.incremental;
+  return {
+    vars: rules.vars, secrets: rules.secrets, partition: ctx.partition.value,
+    now: ctx.cycleStartedAt.toISOString(),
+    until: until ? String(until.value) : undefined,
+    cursor: requestCursor && {
+      value: inc ? renderValue(requestCursor.value, inc.rules) : requestCursor.value,
+      id: requestCursor.id,
+      ...(requestCursor.tie !== undefined && { tie: requestCursor.tie }),
+    },
+  };
+}
+
+interface Part {
+  listed: Change[];
+  records: unknown[];
+  /** The page state after this part, when more of the page remains, and how many of its records are committed with this part. */
+  rest?: { skip: number; recordsDone: number };
+  /** What this part adds to the page log. */
+  pageLog?: PageLogUpdate;
+  /** Empties the page log when the page ends early (a feed waiting at a young record). */
+  clears?: PageLogUpdate;
+}
+
+/**
+ * The next part of the page: all of it when it fits one commit and nothing is committed yet (the
+ * common case, no keys read); otherwise the next maxChanges items the page log does not hold.
+ */
+async function nextPart(
+  cached: CachedPage, page: PageState, listed: Change[], records: unknown[], maxChanges: number,
+  keyOf: (record: unknown) => string | null, ctx: ExecuteContext,
+): Promise<Part> {
+  if (page.skip === 0 && !page.done && listed.length + records.length <= maxChanges) return { listed, records };
+  // The cached parts match the committed state only when they took exactly what was committed: after
+  // a failed commit (or in a new process) they are rebuilt from the page log.
+  if (!cached.parts || cached.parts.doneCount !== page.skip) {
+    const done = page.skip === 0 ? [] : (page.done ?? (await ctx.pageLog?.()) ?? []);
+    cached.parts = new PageParts(listed, records, keyOf, done);
+  }
+  const parts = cached.parts;
+  const fromState = page.done !== undefined;
+  const before = page.skip;
+  const part = parts.take(maxChanges);
+  const clears: PageLogUpdate | undefined = before > 0 ? { reset: true, add: [] } : undefined;
+  if (parts.finished) {
+    // The page is done: its log is emptied with its last part.
+    return { listed: part.listed, records: part.records, pageLog: before > 0 ? { reset: true, add: [] } : undefined, clears };
+  }
+  // A state saved before the page log kept its identities itself: they move into the log at once.
+  const pageLog: PageLogUpdate = before === 0 || fromState ? { reset: true, add: [...(page.done ?? []), ...part.ids] } : { reset: false, add: part.ids };
+  return { listed: part.listed, records: part.records, rest: { skip: parts.doneCount, recordsDone: parts.recordsDone }, pageLog, clears };
+}
+
 function afterPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
-  const { fetched, cursor, high, until } = outcome;
+  const { fetched, cursor, high, until, count } = outcome;
   const inc = rules.incremental;
   if (inc?.pagedByCursor) return afterCursorPage(rules, outcome);
-  if (!fetched.next.done) return going(outcome, { cursor, high, page: { position: fetched.next.position, skip: 0 } });
+  if (!fetched.next.done) return going(outcome, { cursor, high, page: pageAt(fetched.next.position, 0, count) });
   if (!inc) return finished(outcome, undefined);
   if (inc.spec.type === 'opaque') {
     const token = selectFirst(inc.spec.field, fetched.response.body);
@@ -181,7 +254,7 @@ function afterPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
  * the end (records newer than the boundary are live too) and only the cursor it leaves is capped.
  */
 function afterCursorPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
-  const { fetched, cursor, until } = outcome;
+  const { fetched, cursor, until, count } = outcome;
   const cursorRules = rules.incremental!.rules;
   const reached = fetched.next.done ? undefined : positionCursor(rules, fetched.next.position);
   const position = (reached && { value: reached.value, id: reached.id }) ?? outcome.high ?? finalCursor(cursor, undefined, until, cursorRules);
@@ -189,7 +262,7 @@ function afterCursorPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {
   // Records newer than now − buffer were read early; the next cycle reads them again from the cap.
   const capped = pastBoundary ? until : position;
   if (fetched.next.done || (pastBoundary && !outcome.full)) return finished(outcome, cursorState(capped));
-  return going(outcome, { cursor: position, page: { position: fetched.next.position, skip: 0 } });
+  return going(outcome, { cursor: position, page: pageAt(fetched.next.position, 0, count) });
 }
 
 /**
@@ -211,117 +284,34 @@ function finalCursor(cursor: CursorPosition | undefined, high: CursorPosition | 
   return next;
 }
 
-/** Epoch ms after which an event-feed record is too young to consume; undefined without a timeField. */
-function youngAfter(ctx: ExecuteContext, rules: CursorRules): number | undefined {
-  return rules.timeField === undefined ? undefined : ctx.cycleStartedAt.getTime() - rules.bufferMs;
+/** A page state; the walk's counts only once there are some (a cycle's first page has none). */
+function pageAt(position: unknown, skip: number, count: WalkCount): PageState {
+  const page: PageState = { position, skip };
+  if (count.pages > 0) page.pages = count.pages;
+  if (count.records > 0) page.records = count.records;
+  return page;
 }
 
-interface Placement {
-  placed: unknown[];
-  rejected: FailedRecord[];
-  high: CursorPosition | undefined;
-  /** An ascending feed stopped at a record younger than the buffer. */
-  waiting: boolean;
-}
-
-/**
- * Places each record on the cursor and returns the highest (value, id). A record whose cursor
- * field is unreadable cannot be placed, so it is reported as failed instead of being written
- * while the cursor silently skips past it.
- */
-function placeRecords(
-  records: unknown[], inc: IncrementalRules, previous: CursorPosition | undefined,
-  youngAfterMs: number | undefined, keyOf: (record: unknown) => string | null,
-): Placement {
-  let high = previous;
-  const placed: unknown[] = [];
-  const rejected: FailedRecord[] = [];
-  for (const record of records) {
-    try {
-      if (youngAfterMs !== undefined && recordTime(record, inc.rules) > youngAfterMs) {
-        if (inc.rules.descending) continue;
-        return { placed, rejected, high, waiting: true };
-      }
-      const id = inc.spec.tieBreaker ? selectFirst(inc.spec.tieBreaker, record) : undefined;
-      const position: CursorPosition = {
-        value: canonicalValue(selectFirst(inc.spec.field, record), inc.rules, `cursor field ${inc.spec.field}`),
-        id: id === undefined || id === null ? null : String(id),
-      };
-      if (!high || comparePositions(position, high, inc.rules.type) > 0) high = position;
-      placed.push(record);
-    } catch (error) {
-      rejected.push({ key: keyOf(record), reason: (error as Error).message });
-    }
-  }
-  return { placed, rejected, high, waiting: false };
-}
-
-function recordTime(record: unknown, rules: CursorRules): number {
-  const raw = selectFirst(rules.timeField!, record);
-  const ms = timestampMs(raw, rules.format);
-  if (ms === undefined) throw new SyncError('bad-cursor', `timeField ${rules.timeField}: expected a timestamp, got ${describeRaw(raw)}`);
-  return ms;
+/** The paginator's own position of a page state (`{ at, previousPage }` → `at`). */
+function positionAt(position: unknown): unknown {
+  return position !== null && typeof position === 'object' && 'at' in position ? (position as { at: unknown }).at : position;
 }
 
 function cursorState(cursor: CursorPosition | undefined): PhaseState | undefined {
   return cursor ? { cursor } : undefined;
 }
 
-interface SplitPage {
-  listed: Change[];
-  records: unknown[];
-  /** The page state after this part, when more of the page remains, and how many of its records are committed with this part. */
-  rest?: Pick<PageState, 'skip' | 'done'> & { recordsDone: number };
-}
-
-/**
- * The next part of a page: its listed deletions (`deletes.ids`) then its records, at most
- * maxChanges of them, so no commit exceeds the limit whichever kind they are. A split page
- * remembers the keys it committed, not just how many: fetched again after a restart, the page
- * may have shifted (a record removed or moved at the source), and resuming by count would skip
- * a record never written. Records without a key fall back to their place on the page.
- */
-function splitPage(page: PageState, listed: Change[], records: unknown[], maxChanges: number, keyOf: (record: unknown) => string | null): SplitPage {
-  if (page.skip === 0 && !page.done && listed.length + records.length <= maxChanges) return { listed, records };
-  const items = [
-    ...listed.map((change) => ({ id: `deleted:${change.key}`, listed: change, record: undefined as unknown })),
-    ...records.map((record, index) => ({ id: identity(keyOf(record), index), listed: undefined, record })),
-  ];
-  // A key can appear twice on a page (an update, then a delete event of the same object): count
-  // occurrences so the second is not taken for the first.
-  const seen = new Map<string, number>();
-  for (const item of items) {
-    const n = (seen.get(item.id) ?? 0) + 1;
-    seen.set(item.id, n);
-    if (n > 1) item.id = `${item.id}#${n}`;
-  }
-  const done = new Set(page.done ?? items.slice(0, page.skip).map((item) => item.id));
-  const remaining = items.filter((item) => !done.has(item.id));
-  const taken = remaining.slice(0, maxChanges);
-  for (const item of taken) done.add(item.id);
-  return {
-    listed: taken.flatMap((item) => (item.listed ? [item.listed] : [])),
-    records: taken.filter((item) => !item.listed).map((item) => item.record),
-    rest: remaining.length > taken.length
-      ? { skip: done.size, done: [...done], recordsDone: items.filter((item) => !item.listed && done.has(item.id)).length }
-      : undefined,
-  };
-}
-
-function identity(key: string | null, index: number): string {
-  return key === null ? `#${index}` : `key:${key}`;
-}
-
 function going(outcome: PageOutcome, state: PhaseState): PhaseResult {
-  return withProgress({ changes: outcome.changes, failed: outcome.failed, done: false, state }, outcome);
+  return withExtras({ changes: outcome.changes, failed: outcome.failed, done: false, state }, outcome);
 }
 
 function finished(outcome: PageOutcome, state: PhaseState | undefined): PhaseResult {
-  return withProgress({ changes: outcome.changes, failed: outcome.failed, done: true, state }, outcome);
+  return withExtras({ changes: outcome.changes, failed: outcome.failed, done: true, state }, outcome);
 }
 
 /** Only when known: a result without a total has no `progress` key at all. */
-function withProgress(result: PhaseResult, outcome: PageOutcome): PhaseResult {
+function withExtras(result: PhaseResult, outcome: PageOutcome): PhaseResult {
   if (outcome.progress) result.progress = outcome.progress;
+  if (outcome.pageLog) result.pageLog = outcome.pageLog;
   return result;
 }

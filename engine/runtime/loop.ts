@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
 import type { Cycle, LockOwner, RunLogEntry, RunTrigger, Store } from '../store/store.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
+import { failpoint } from '../core/failpoints.js';
 import { runLimited } from './limited.js';
 import { takeLock } from './lock.js';
 import { RunProgress, commitEntries, endEntries, resyncEntry, startEntry } from './run-journal.js';
@@ -119,6 +120,7 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   let notSwept: string | null = null;
   const trigger = options.trigger ?? 'manual';
   const runId = await store.startRun(sync.name, options.runId === undefined ? { trigger } : { runId: options.runId });
+  failpoint('loop.start');
   const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
     durationMs: Date.now() - started, error, failures,
@@ -272,20 +274,23 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
   }
   let state = start.state;
   const cycleStartedAt = new Date(cycle.startedAt);
+  const pageLog = () => run.store.readPageLog(sync.name, partition.key);
   for (;;) {
     // Stop between pages, never inside one: what is committed is always a whole result.
     if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
     if (halt.failed) return;
     const before = { requests: run.metrics.requests, retries: run.metrics.retries };
-    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal });
+    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal, pageLog });
     assertValidResult(sync, partition, result, state);
-    const failed = result.failed ?? [];
+    // A failure's key and reason quote source data, which may echo a secret: stored and shown redacted.
+    const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
     const requests = run.metrics.requests - before.requests;
     const retries = run.metrics.retries - before.retries;
     const committed = await run.store.commit({
       runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
-      changes: result.changes, failed, requests, retries, nextState: result.nextState, partitionDone: !result.hasMore,
+      changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
     });
+    failpoint('loop.committed');
     run.totals.upserted += committed.upserted;
     run.totals.deleted += committed.deleted;
     run.totals.stale += committed.stale;

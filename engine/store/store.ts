@@ -3,7 +3,7 @@
  * interface; SQLite (embedded default) implements it today, PostgreSQL will. Every method is
  * async so a networked backend fits without changing callers.
  */
-import type { Change, DatabaseDefinition, FailedRecord, SyncMode } from '../core/types.js';
+import type { Change, DatabaseDefinition, FailedRecord, PageLogUpdate, SyncMode } from '../core/types.js';
 
 /** One cycle of a sync: a full cycle (every replace cycle) sweeps what it did not write. */
 export interface Cycle {
@@ -83,6 +83,8 @@ export interface CommitBatch {
   requests: number;
   retries: number;
   nextState: unknown;
+  /** Applied to the partition's page log in the same transaction (see ExecuteResult.pageLog). */
+  pageLog?: PageLogUpdate;
   /** The partition finished its cycle with this batch (hasMore was false). */
   partitionDone: boolean;
 }
@@ -174,6 +176,8 @@ export interface Store {
   getAnchor(sync: string): Promise<unknown | undefined>;
   getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined>;
   listCheckpoints(sync?: string): Promise<Checkpoint[]>;
+  /** The partition's page log, in the order it was appended; dropped with the partition's checkpoint. */
+  readPageLog(sync: string, partition: string): Promise<string[]>;
 
   /** Apply a batch of changes and the checkpoint that follows them in ONE transaction. */
   commit(batch: CommitBatch): Promise<CommitResult>;

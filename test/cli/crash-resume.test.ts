@@ -1,6 +1,8 @@
 /**
  * Crash safety, end to end: `syncspec run` in a child process is SIGKILLed at seeded-random
- * points and rerun until a run exits 0. Because a page's rows, its checkpoint and its run
+ * steps — inside a commit's transaction, right after a commit, or while it waits on an answer — and
+ * rerun until a run exits 0. Kills are planned by progress (commits made, answers received), never by
+ * time, so each lands where it was planned however loaded the machine is. Because a page's rows, its checkpoint and its run
  * counters commit in one transaction, the database must then equal the source, and the run
  * history must show every record applied exactly once — whatever the kills interrupted
  * (a request, a commit, the split of a page over several commits, the sweep).
@@ -22,9 +24,21 @@ const PAGE_SIZE = 20;
 const MAX_CHANGES_PER_COMMIT = 2;
 const SEEDS = [101, 202, 303];
 const KILLS_PER_SEED = 3;
-// A kill lands after 1 to 6 answered requests: 3 kills consume at most 18 of the 20 pages, and
-// the third strikes a run with at least 8 to go — no kill lands after a cycle closed.
-const MAX_REQUESTS_BEFORE_KILL = 6;
+// A cycle is 20 pages of 10 commits. A kill lands within a process's first 40 commits or 4 answers:
+// 3 kills consume at most 120 of the 200 commits, so every planned kill lands before the cycle closes.
+const MAX_COMMITS_BEFORE_KILL = 40;
+const MAX_ANSWERS_BEFORE_KILL = 4;
+
+/** Where a process is killed: at a crash point (engine/core/failpoints.ts), or as an answer reaches it. */
+type KillPlan = { failpoint: string } | { afterAnswers: number };
+
+function planKill(rng: Rng): KillPlan {
+  const choice = rng();
+  const commits = 1 + Math.floor(rng() * MAX_COMMITS_BEFORE_KILL);
+  if (choice < 0.4) return { failpoint: `store.commit:${commits}` };
+  if (choice < 0.8) return { failpoint: `loop.committed:${commits}` };
+  return { afterAnswers: 1 + Math.floor(rng() * MAX_ANSWERS_BEFORE_KILL) };
+}
 
 interface Project {
   configPath: string;
@@ -51,25 +65,22 @@ interface KilledRuns {
 }
 
 /**
- * Runs the command until it exits on its own, SIGKILLing the first `kills` attempts once the
- * sandbox has answered a random number of their requests, plus a random few ms: the kill lands
- * anywhere — before the first commit, mid-request, between the commits of a split page.
- * `afterKill` checks the invariants and returns what the kill left behind.
+ * Runs the command until it exits on its own, SIGKILLing the first `kills` attempts as planKill
+ * says: inside a commit (nothing of it may survive), between the commits of a split page, or as an
+ * answer arrives (mid-request). `afterKill` checks the invariants and returns what the kill left behind.
  */
 async function runWithKills(sandbox: Sandbox, args: string[], p: Project, rng: Rng, kills: number, afterKill: () => Promise<AfterKill>): Promise<KilledRuns> {
   const rowsAtKills: number[] = [];
   let midPage = 0;
   let killed = 0;
   for (let runs = 1; ; runs++) {
-    const proc = spawnCli(args, { env: p.env });
+    const plan = killed < kills ? planKill(rng) : undefined;
+    const env = plan && 'failpoint' in plan ? { ...p.env, SYNCSPEC_FAILPOINT: plan.failpoint } : p.env;
+    const proc = spawnCli(args, { env });
     let stopListening = () => {};
-    if (killed < kills) {
-      const afterRequests = 1 + Math.floor(rng() * MAX_REQUESTS_BEFORE_KILL);
-      // Every other kill within 4 ms of an answer, while the page is being mapped and committed
-      // (in 10 commits); the others anywhere in 20 ms, mostly while the next request is on the wire.
-      const extraMs = rng() * (killed % 2 === 0 ? 4 : 20);
+    if (plan && 'afterAnswers' in plan) {
       stopListening = onRequest(sandbox, (_entry, count) => {
-        if (count === afterRequests) setTimeout(() => proc.child.kill('SIGKILL'), extraMs);
+        if (count === plan.afterAnswers) proc.child.kill('SIGKILL');
       });
     }
     const result = await proc.done;
@@ -149,7 +160,7 @@ describe('killed runs resume without losing or repeating a record', () => {
   });
   afterAll(() => sandbox.close());
 
-  test('replace backfill: SIGKILL at random points, rerun until it completes', { timeout: 60_000 }, async () => {
+  test('replace backfill: SIGKILL at random points, rerun until it completes', { timeout: 240_000 }, async () => {
     const good = goodContacts(sandbox);
     expect(sandbox.source.badContactIds.length).toBeGreaterThan(0);
     for (const seed of SEEDS) {
@@ -178,7 +189,7 @@ describe('killed runs resume without losing or repeating a record', () => {
     }
   });
 
-  test('incremental delta: SIGKILL mid-cycle; the cursor never passes a record that is not stored', { timeout: 60_000 }, async () => {
+  test('incremental delta: SIGKILL mid-cycle; the cursor never passes a record that is not stored', { timeout: 240_000 }, async () => {
     const all = sandbox.source.list('contacts').sort(byPosition);
     const good = goodContacts(sandbox);
     const goodByPosition = [...good].sort(byPosition);
@@ -209,6 +220,8 @@ describe('killed runs resume without losing or repeating a record', () => {
           `${figures.rows.length} rows, ${figures.totals.upserted} upserted, ${figures.totals.failed} failed, ${Date.now() - started} ms`,
       );
       expect(outcome.kills).toBe(KILLS_PER_SEED);
+      // Some kill found a cursor saved mid-cycle, so the check on it above ran.
+      expect(cursorMoves).toBeGreaterThan(0);
       expect(figures.rows).toEqual(good.map(fromSource));
       expect(figures.totals).toMatchObject({ upserted: good.length, failed: sandbox.source.badContactIds.length });
       // The cycle is done and its cursor is past every record (on the newest, or at now − buffer).

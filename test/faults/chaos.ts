@@ -1,6 +1,8 @@
 /**
  * One sync of one project, run by the real CLI in child processes that are SIGKILLed at seeded
- * points while the sandbox injects faults. After every process — killed, failed or done — the
+ * steps while the sandbox injects faults. Kills are planned by progress — a crash point (as the run
+ * starts, inside the n-th commit, after it: engine/core/failpoints.ts) or the n-th answer — never
+ * by time, so a seed kills at the same steps on a loaded machine as on an idle one. After every process — killed, failed or done — the
  * committed state is checked against the source: each record its checkpoint passed is stored at the
  * version passed, and the run's counters equal what that passing delivered (so a page applied
  * twice, or skipped, shows). Problems are collected, not thrown, so a seed's figures always print.
@@ -19,7 +21,10 @@ import { isBadContact } from './writes.js';
 export interface KillOptions {
   /** Each cycle's first 1 to `maxPerCycle` processes are killed (unless one finishes first). */
   maxPerCycle: number;
-  /** A kill lands after 1 to this many answered requests (or, one time in five, at a random ms). */
+  /**
+   * A kill lands as the 1st to this many answer arrives, or inside or after the 1st to three times
+   * this many commits (or, one time in five, as the run starts).
+   */
   maxRequests: number;
 }
 
@@ -51,7 +56,7 @@ export interface ChaosFigures {
   retries: number;
 }
 
-type KillPlan = { afterRequests: number; extraMs: number } | { afterMs: number };
+type KillPlan = { afterAnswers: number } | { failpoint: string };
 
 interface CycleRow {
   id: number;
@@ -126,24 +131,24 @@ export class Chaos {
 
   private planKill(maxRequests: number): KillPlan {
     const { random } = this.options;
-    // Node starts in ~300 ms: a kill within 600 ms lands in startup, opening the store or the first pages.
-    if (random.chance(0.2)) return { afterMs: random.int(0, 600) };
-    // Within 4 ms of an answer the page is being mapped and committed; within 20 ms, mostly the
-    // next request is on the wire.
-    return { afterRequests: random.int(1, maxRequests), extraMs: random.next() * (random.chance(0.5) ? 4 : 20) };
+    // As the run starts: its run recorded, its lock taken, nothing fetched yet.
+    if (random.chance(0.2)) return { failpoint: 'loop.start:1' };
+    // As an answer arrives: the page is about to be mapped and committed, or the next request is on the wire.
+    if (random.chance(0.3)) return { afterAnswers: random.int(1, maxRequests) };
+    // Inside a commit (nothing of it may survive) or right after it (often between the commits of a page).
+    const commits = random.int(1, 3 * maxRequests);
+    return { failpoint: `${random.chance(0.5) ? 'store.commit' : 'loop.committed'}:${commits}` };
   }
 
   private async spawn(plan: KillPlan | undefined): Promise<{ result: CliResult; answered: number }> {
-    const proc = spawnCli(['run', this.configPath, '--sync', this.options.sync, '--quiet'], { env: this.env });
-    const kill = () => proc.child.kill('SIGKILL');
+    const env = plan && 'failpoint' in plan ? { ...this.env, SYNCSPEC_FAILPOINT: plan.failpoint } : this.env;
+    const proc = spawnCli(['run', this.configPath, '--sync', this.options.sync, '--quiet'], { env });
     let answered = 0;
     const stopListening = onRequest(this.options.sandbox, (_entry, count) => {
       answered = count;
-      if (plan && 'afterRequests' in plan && count === plan.afterRequests) setTimeout(kill, plan.extraMs);
+      if (plan && 'afterAnswers' in plan && count === plan.afterAnswers) proc.child.kill('SIGKILL');
     });
-    const timer = plan && 'afterMs' in plan ? setTimeout(kill, plan.afterMs) : undefined;
     const result = await proc.done;
-    clearTimeout(timer);
     stopListening();
     return { result, answered };
   }

@@ -7,7 +7,7 @@
  * source, and the run history must count every delivery exactly once.
  *
  * Seeds are explicit below; each prints one line of figures. A failing seed replays its faults,
- * kill points and writes (only the kills' timing varies with the machine).
+ * kill points and writes: kills are planned by progress (crash points, answers), never by time.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { startSandbox, type Sandbox, type SourceRecord } from '../../sandbox/server.js';
@@ -43,7 +43,7 @@ const BACKFILL_CYCLES = 2;
 // The initial load, then this many cycles after writes: half of them the delta's, half the
 // delete stream's (flip-flop).
 const DELTA_CYCLES_AFTER_LOAD = 4;
-// Kills per cycle (1 to maxPerCycle), each after 1 to maxRequests answered requests.
+// Kills per cycle (1 to maxPerCycle), each at a crash point or answer within the first maxRequests requests (chaos.ts).
 const FULL_CYCLE_KILLS: KillOptions = { maxPerCycle: 3, maxRequests: 35 };
 const SMALL_CYCLE_KILLS: KillOptions = { maxPerCycle: 2, maxRequests: 3 };
 
@@ -182,11 +182,11 @@ async function allSeeds(label: string, seeds: number[], run: (seed: number) => P
 }
 
 describe('fault injection: 5% 5xx, 5% 429, slow answers, SIGKILLs, writes between runs', () => {
-  test('replace backfill: every cycle stores each record once, the last one equals the source', { timeout: 60_000 }, async () => {
+  test('replace backfill: every cycle stores each record once, the last one equals the source', { timeout: 240_000 }, async () => {
     await allSeeds('backfill', BACKFILL_SEEDS, backfillSeed);
   });
 
-  test('keyset delta + flip-flop delete stream: each version stored once, deletions applied, the end equals the source', { timeout: 60_000 }, async () => {
+  test('keyset delta + flip-flop delete stream: each version stored once, deletions applied, the end equals the source', { timeout: 240_000 }, async () => {
     await allSeeds('delta', DELTA_SEEDS, deltaSeed);
   });
 });

@@ -11,12 +11,14 @@ import {
   type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockHolder, type LockOwner, type LockResult,
   type PendingRun, type RowsPage, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
+import { failpoint } from '../../core/failpoints.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
 import { Locks } from './locks.js';
+import { PageLog } from './page-log.js';
 import { readRows } from './read-rows.js';
 import { markSeen, sweepRows, writeChanges } from './rows.js';
 import { RunLogs } from './run-logs.js';
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
   private readonly links: Links;
   private readonly tables: ManagedTables;
   private readonly checkpoints: Checkpoints;
+  private readonly pageLog: PageLog;
   private readonly cycles: Cycles;
   private readonly anchors: Anchors;
   private readonly tombstones: Tombstones;
@@ -57,6 +60,7 @@ export class SqliteStore implements Store {
     this.links = new Links(this.db);
     this.tables = new ManagedTables(this.db, this.links);
     this.checkpoints = new Checkpoints(this.db);
+    this.pageLog = new PageLog(this.db);
     this.cycles = new Cycles(this.db);
     this.anchors = new Anchors(this.db);
     this.tombstones = new Tombstones(this.db);
@@ -84,7 +88,7 @@ export class SqliteStore implements Store {
       const time = now();
       if (open !== undefined) this.cycles.markClosed(open, null, time);
       const full = mode === 'replace' || options.full === true;
-      if (options.fresh || full || this.cycles.lastModeOf(sync) !== mode) this.checkpoints.drop(sync);
+      if (options.fresh || full || this.cycles.lastModeOf(sync) !== mode) this.dropCheckpoints(sync);
       if (options.fresh || full) this.anchors.drop(sync);
       return this.cycles.start(sync, mode, full, this.sequence.current(), time);
     });
@@ -110,6 +114,10 @@ export class SqliteStore implements Store {
     return this.checkpoints.list(sync);
   }
 
+  async readPageLog(sync: string, partition: string): Promise<string[]> {
+    return this.pageLog.read(sync, partition);
+  }
+
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const table = this.tables.get(batch.database);
     return writeTransaction(this.db, () => {
@@ -129,9 +137,11 @@ export class SqliteStore implements Store {
         doneInCycle: batch.partitionDone ? cycle.id : null,
         updatedAt: time,
       });
+      if (batch.pageLog) this.pageLog.apply(cycle.sync, batch.partition, batch.pageLog);
       // The delta has a position of its own now; the anchor only mattered until then.
       this.anchors.drop(cycle.sync);
       this.runs.record(batch.runId, cycle.sync, { ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries });
+      failpoint('store.commit');
       return result;
     });
   }
@@ -148,7 +158,7 @@ export class SqliteStore implements Store {
       if (stored === undefined) return 0;
       if (stored.full && options.sweep === false) {
         // Closed without its sweep: it does not count as a full cycle (swept stays NULL).
-        if (stored.mode === 'replace') this.checkpoints.drop(stored.sync);
+        if (stored.mode === 'replace') this.dropCheckpoints(stored.sync);
         this.cycles.markClosed(stored, null, now());
         return 0;
       }
@@ -170,8 +180,11 @@ export class SqliteStore implements Store {
         if (options.runId !== undefined) this.runs.record(options.runId, stored.sync, { upserted: 0, deleted: swept, failed: [], requests: 0, retries: 0 });
         // Replace state is pagination within the cycle; an incremental cursor is where the delta
         // continues, except that of a partition the cycle no longer lists.
-        if (stored.mode === 'replace') this.checkpoints.drop(stored.sync);
-        else this.checkpoints.dropPartitions(stored.sync, unfinished);
+        if (stored.mode === 'replace') this.dropCheckpoints(stored.sync);
+        else {
+          this.checkpoints.dropPartitions(stored.sync, unfinished);
+          this.pageLog.dropPartitions(stored.sync, unfinished);
+        }
       }
       this.cycles.markClosed(stored, swept, now());
       return swept;
@@ -180,7 +193,7 @@ export class SqliteStore implements Store {
 
   async resetState(sync?: string): Promise<void> {
     writeTransaction(this.db, () => {
-      this.checkpoints.drop(sync);
+      this.dropCheckpoints(sync);
       this.anchors.drop(sync);
       this.cycles.abandon(now(), sync);
     });
@@ -257,6 +270,12 @@ export class SqliteStore implements Store {
 
   async readRows(database: DatabaseDefinition, options?: { limit?: number; offset?: number }): Promise<RowsPage> {
     return readRows(this.db, this.tables.get(database), this.links, options);
+  }
+
+  /** Checkpoints and the page logs beside them go together. */
+  private dropCheckpoints(sync?: string): void {
+    this.checkpoints.drop(sync);
+    this.pageLog.drop(sync);
   }
 
   async close(): Promise<void> {

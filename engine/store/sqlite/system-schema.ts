@@ -158,6 +158,18 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX _run_logs_run ON _run_logs (run_id, id);
   `,
+  `
+  -- What a partition committed of a page split over several commits (ExecuteResult.pageLog): one row
+  -- per item, appended with each part, so a large page costs a row per record instead of a checkpoint
+  -- rewriting every key so far. seq keeps the order items were appended in.
+  CREATE TABLE _page_log (
+    sync      TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    item      TEXT NOT NULL,
+    PRIMARY KEY (sync, partition, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

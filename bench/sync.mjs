@@ -8,7 +8,8 @@
  * - delta: contactsDelta (keyset) from scratch, then a cycle with nothing new;
  * - raw HTTP: the same pages fetched with plain fetch() and JSON.parse, no engine;
  * - store: rows shaped like mapped contacts committed in 100-row batches, straight through
- *   store.commit, then through the runtime loop (a defineSync sync, no HTTP).
+ *   store.commit, then through the runtime loop (a defineSync sync, no HTTP);
+ * - one page of 10k, 50k and 100k records split into 100-record commits: linear if µs/record stay flat.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { table } from '../dist/engine/cli/format.js';
 import { startSandboxProcess } from './sandbox.mjs';
 import { benchProject } from './project.mjs';
 import { commitDirectly, commitThroughLoop, syntheticChanges } from './store.mjs';
+import { singlePage } from './single-page.mjs';
 
 const USAGE = 'usage: npm run bench -- [--contacts N] [--seed N]';
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '20000' }, seed: { type: 'string', default: '42' }, help: { type: 'boolean', short: 'h' } } });
@@ -121,6 +123,13 @@ async function main() {
     const loopMs = await commitThroughLoop(root, sample.database, changes, STORE_BATCH);
     rows.push([`loop + store (defineSync), ${STORE_BATCH}-row batches`, fixed(changes.length), 0, fixed(loopMs), perSecond(changes.length, loopMs), '-', '-']);
 
+    const pages = [];
+    for (const records of [10_000, 50_000, 100_000]) {
+      const ms = await singlePage(root, records);
+      pages.push({ records, ms });
+      rows.push([`one page of ${fixed(records)}, commit ≤ 100`, fixed(records), 1, fixed(ms), perSecond(records, ms), fixed(ms, 1), '-']);
+    }
+
     console.log(table(['scenario', 'records', 'requests', 'ms', 'records/s', 'ms/request', 'server ms/req'], rows));
 
     const full = figures['backfill 100/100'];
@@ -137,6 +146,8 @@ async function main() {
       // What is neither the wire nor the store: JSONPath extraction, conversions, templates, request building.
       ['mapping share of backfill time (backfill − raw HTTP − loop + store)', `${fixed(((full.ms - raw.ms - loopMs) / full.ms) * 100)}%`],
       ['delta with nothing new vs full backfill, time', `${fixed((idle.summary.durationMs / full.ms) * 100, 1)}%`],
+      // Linear: the same µs per record whatever the page's length.
+      ['one page: µs/record at 100k vs at 10k', ratio(pages[2].ms / pages[2].records, pages[0].ms / pages[0].records)],
     ])}`);
   } finally {
     await sandbox.close();

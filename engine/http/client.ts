@@ -26,7 +26,7 @@ import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest,
 import { DEFAULT_RATE_LIMIT, formatTime, isExhausted, resetAt, type RateLimitRules } from './rate-limit.js';
 import { backoffDelay, classifyStatus, type RetryPolicy } from './retry.js';
 import { abortReason, sleep } from './sleep.js';
-import { createTransport, TransportError, type Exchange, type RawAnswer } from './transport.js';
+import { createTransport, toExchange, TransportError, type RawAnswer } from './transport.js';
 
 export interface RequestInfo {
   /** The request before authentication (URL resolved): safe to log through describeRequest. */
@@ -265,19 +265,6 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
     metrics,
     close: () => transport.close(),
   };
-}
-
-/** The request on the wire: its full URL, and its body serialized with a content-type unless it has one. */
-function toExchange(request: HttpRequest): Exchange {
-  const exchange: Exchange = { method: request.method, url: requestUrl(request), headers: { ...request.headers } };
-  const body = request.form !== undefined
-    ? { text: new URLSearchParams(request.form).toString(), type: 'application/x-www-form-urlencoded' }
-    : request.body !== undefined ? { text: JSON.stringify(request.body), type: 'application/json' } : undefined;
-  if (body) {
-    exchange.body = body.text;
-    if (headerValue(request.headers, 'content-type') === undefined) exchange.headers['content-type'] = body.type;
-  }
-  return exchange;
 }
 
 /**

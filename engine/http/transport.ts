@@ -8,6 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { ReadError, RequestError, TimeoutError } from 'got';
+import { headerValue, requestUrl, type HttpRequest } from './request.js';
 import { RETRIABLE_NETWORK_CODES } from './retry.js';
 
 export interface Exchange {
@@ -53,6 +54,19 @@ export interface Transport {
   exchange(request: Exchange, signal: AbortSignal | undefined): Promise<RawAnswer>;
   /** Closes the kept-alive sockets. */
   close(): void;
+}
+
+/** The request on the wire: its full URL, and its body serialized with a content-type unless it has one. */
+export function toExchange(request: HttpRequest): Exchange {
+  const exchange: Exchange = { method: request.method, url: requestUrl(request), headers: { ...request.headers } };
+  const body = request.form !== undefined
+    ? { text: new URLSearchParams(request.form).toString(), type: 'application/x-www-form-urlencoded' }
+    : request.body !== undefined ? { text: JSON.stringify(request.body), type: 'application/json' } : undefined;
+  if (body) {
+    exchange.body = body.text;
+    if (headerValue(request.headers, 'content-type') === undefined) exchange.headers['content-type'] = body.type;
+  }
+  return exchange;
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -101,7 +115,8 @@ function exchange(request: Exchange, signal: AbortSignal | undefined, options: T
     });
     stream.on('end', () => {
       settle();
-      resolve({ ...answer!, body: Buffer.concat(chunks) });
+      if (answer) resolve({ ...answer, body: Buffer.concat(chunks) });
+      else reject(new TransportError('network', true, 'the connection ended before a response'));
     });
     stream.on('error', (error: unknown) => {
       settle();

@@ -13,7 +13,8 @@
  * The page is taken apart once (its keys read once) and walked with a scan pointer; in memory, the
  * parts only ever move forward.
  */
-import type { Change } from '../core/types.js';
+import type { Change, ExecuteContext, PageLogUpdate } from '../core/types.js';
+import type { FetchedPage } from './stream.js';
 
 interface PageItem {
   id: string;
@@ -93,3 +94,57 @@ export class PageParts {
 function identity(key: string | null, index: number): string {
   return key === null ? `#${index}` : `key:${key}`;
 }
+
+/** The last fetched page of a partition, taken apart for its commits when it is split. */
+export interface CachedPage {
+  key: string;
+  page: FetchedPage;
+  parts?: PageParts;
+}
+
+/** Where the cycle stands on the page it reads (the page state's `skip`, and `done` as saved before the page log). */
+export interface PagePosition {
+  skip: number;
+  done?: string[];
+}
+
+export interface Part {
+  listed: Change[];
+  records: unknown[];
+  /** The page state after this part, when more of the page remains, and how many of its records are committed with this part. */
+  rest?: { skip: number; recordsDone: number };
+  /** What this part adds to the page log. */
+  pageLog?: PageLogUpdate;
+  /** Empties the page log when the page ends early (a feed waiting at a young record). */
+  clears?: PageLogUpdate;
+}
+
+/**
+ * The next part of the page: all of it when it fits one commit and nothing is committed yet (the
+ * common case, no keys read); otherwise the next maxChanges items the page log does not hold.
+ */
+export async function nextPart(
+  cached: CachedPage, page: PagePosition, listed: Change[], records: unknown[], maxChanges: number,
+  keyOf: (record: unknown) => string | null, ctx: ExecuteContext,
+): Promise<Part> {
+  if (page.skip === 0 && !page.done && listed.length + records.length <= maxChanges) return { listed, records };
+  // The cached parts match the committed state only when they took exactly what was committed: after
+  // a failed commit (or in a new process) they are rebuilt from the page log.
+  if (!cached.parts || cached.parts.doneCount !== page.skip) {
+    const done = page.skip === 0 ? [] : (page.done ?? (await ctx.pageLog?.()) ?? []);
+    cached.parts = new PageParts(listed, records, keyOf, done);
+  }
+  const parts = cached.parts;
+  const fromState = page.done !== undefined;
+  const before = page.skip;
+  const part = parts.take(maxChanges);
+  const clears: PageLogUpdate | undefined = before > 0 ? { reset: true, add: [] } : undefined;
+  if (parts.finished) {
+    // The page is done: its log is emptied with its last part.
+    return { listed: part.listed, records: part.records, pageLog: before > 0 ? { reset: true, add: [] } : undefined, clears };
+  }
+  // A state saved before the page log kept its identities itself: they move into the log at once.
+  const pageLog: PageLogUpdate = before === 0 || fromState ? { reset: true, add: [...(page.done ?? []), ...part.ids] } : { reset: false, add: part.ids };
+  return { listed: part.listed, records: part.records, rest: { skip: parts.doneCount, recordsDone: parts.recordsDone }, pageLog, clears };
+}
+

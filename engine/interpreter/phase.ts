@@ -21,7 +21,7 @@ import type { TemplateContext } from '../template/render.js';
 import {
   canonicalValue, comparePositions, compareValues, renderValue, upperBound, type CursorPosition, type CursorRules,
 } from './cursor.js';
-import { PageParts } from './page-parts.js';
+import { nextPart, type CachedPage } from './page-parts.js';
 import { placeRecords, youngAfter } from './placement.js';
 import { compileProgress, type CycleProgress } from './progress.js';
 import type { PageChanges } from './records.js';
@@ -110,13 +110,6 @@ interface PageOutcome {
   pageLog: PageLogUpdate | undefined;
 }
 
-/** The last fetched page of a partition, taken apart for its commits when it is split. */
-interface CachedPage {
-  key: string;
-  page: FetchedPage;
-  parts?: PageParts;
-}
-
 export function compilePhase(rules: PhaseRules): Phase {
   // One entry per partition: partitions of a sync may run concurrently through this one closure.
   // The cached page saves fetching a split page once per commit.
@@ -137,7 +130,7 @@ export function compilePhase(rules: PhaseRules): Phase {
     // A cycle starting from the first page never reuses a page of an earlier cycle.
     if (!state?.page) {
       cache.delete(partitionKey);
-      guard.startCycle(partitionKey);
+      guard.forget(partitionKey);
     }
     const request = () => rules.stream.describe(page.position, templateCtx);
     let cached = cache.get(partitionKey);
@@ -169,11 +162,14 @@ export function compilePhase(rules: PhaseRules): Phase {
     if (placement.waiting) {
       // An ascending feed reached a record younger than the buffer: it and the rest wait.
       cache.delete(partitionKey);
+      guard.forget(partitionKey);
       return finished({ ...outcome, pageLog: part.clears }, cursorState(finalCursor(cursor, placement.high, until, inc!.rules)));
     }
     if (part.rest) return going(outcome, { cursor, high: placement.high, page: pageAt(page.position, part.rest.skip, count) });
     cache.delete(partitionKey);
-    return afterPage(rules, outcome);
+    const result = afterPage(rules, outcome);
+    if (result.done) guard.forget(partitionKey);
+    return result;
   };
 }
 
@@ -189,46 +185,6 @@ function templateContext(rules: PhaseRules, ctx: ExecuteContext, requestCursor: 
       ...(requestCursor.tie !== undefined && { tie: requestCursor.tie }),
     },
   };
-}
-
-interface Part {
-  listed: Change[];
-  records: unknown[];
-  /** The page state after this part, when more of the page remains, and how many of its records are committed with this part. */
-  rest?: { skip: number; recordsDone: number };
-  /** What this part adds to the page log. */
-  pageLog?: PageLogUpdate;
-  /** Empties the page log when the page ends early (a feed waiting at a young record). */
-  clears?: PageLogUpdate;
-}
-
-/**
- * The next part of the page: all of it when it fits one commit and nothing is committed yet (the
- * common case, no keys read); otherwise the next maxChanges items the page log does not hold.
- */
-async function nextPart(
-  cached: CachedPage, page: PageState, listed: Change[], records: unknown[], maxChanges: number,
-  keyOf: (record: unknown) => string | null, ctx: ExecuteContext,
-): Promise<Part> {
-  if (page.skip === 0 && !page.done && listed.length + records.length <= maxChanges) return { listed, records };
-  // The cached parts match the committed state only when they took exactly what was committed: after
-  // a failed commit (or in a new process) they are rebuilt from the page log.
-  if (!cached.parts || cached.parts.doneCount !== page.skip) {
-    const done = page.skip === 0 ? [] : (page.done ?? (await ctx.pageLog?.()) ?? []);
-    cached.parts = new PageParts(listed, records, keyOf, done);
-  }
-  const parts = cached.parts;
-  const fromState = page.done !== undefined;
-  const before = page.skip;
-  const part = parts.take(maxChanges);
-  const clears: PageLogUpdate | undefined = before > 0 ? { reset: true, add: [] } : undefined;
-  if (parts.finished) {
-    // The page is done: its log is emptied with its last part.
-    return { listed: part.listed, records: part.records, pageLog: before > 0 ? { reset: true, add: [] } : undefined, clears };
-  }
-  // A state saved before the page log kept its identities itself: they move into the log at once.
-  const pageLog: PageLogUpdate = before === 0 || fromState ? { reset: true, add: [...(page.done ?? []), ...part.ids] } : { reset: false, add: part.ids };
-  return { listed: part.listed, records: part.records, rest: { skip: parts.doneCount, recordsDone: parts.recordsDone }, pageLog, clears };
 }
 
 function afterPage(rules: PhaseRules, outcome: PageOutcome): PhaseResult {

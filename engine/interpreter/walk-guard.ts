@@ -32,8 +32,8 @@ export class WalkGuard {
 
   constructor(private readonly limits: WalkLimits) {}
 
-  /** A cycle starts from its first page: forget what an earlier cycle fetched. */
-  startCycle(partition: string): void {
+  /** A cycle starts from its first page, or ends: forget what it fetched. */
+  forget(partition: string): void {
     this.seen.delete(partition);
   }
 

@@ -6,6 +6,7 @@
 import type { Change, FailedRecord, UpsertChange } from '../core/types.js';
 import type { Condition } from '../spec/types.generated.js';
 import type { Redactor } from '../http/redact.js';
+import { describeLoneSurrogate, loneSurrogateAt } from '../core/text.js';
 import { matchesCondition } from '../extract/conditions.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import type { MapContext, RecordMapper } from '../mapping/record-mapper.js';
@@ -44,10 +45,13 @@ export function recordsToChanges(records: unknown[], rules: RecordRules, ctx: Ma
       continue;
     }
     const outcome = rules.mapper.map(object, ctx);
-    const holding = outcome.ok && rules.secrets ? credentialHolder(outcome.change, rules.secrets) : undefined;
-    if (holding !== undefined) failed.push({ key: rules.secrets!.redact(outcome.ok ? outcome.change.key : ''), reason: `${holding} holds one of the connector's secrets; the record is not stored` });
-    else if (outcome.ok) versioned(outcome.change, record, rules.version, changes, failed);
-    else failed.push(outcome.failure);
+    if (!outcome.ok) {
+      failed.push(outcome.failure);
+      continue;
+    }
+    const refused = unstorable(outcome.change, rules.secrets);
+    if (refused) failed.push(refused);
+    else versioned(outcome.change, record, rules.version, changes, failed);
   }
   return { changes, failed };
 }
@@ -85,20 +89,37 @@ export function recordKey(rules: RecordRules, record: unknown, ctx: MapContext):
   }
 }
 
-/** Which part of an upsert holds a secret value (`the key`, `property "Notes"`), if any. */
-function credentialHolder(change: UpsertChange, secrets: Redactor): string | undefined {
-  if (secrets.matches(change.key)) return 'the key';
-  for (const [name, value] of Object.entries(change.properties)) {
-    if (holdsSecret(value, secrets)) return `property "${name}"`;
+/**
+ * Why an upsert cannot become a row, if it cannot: a part of it holds one of the connector's secrets
+ * (an API echoing a key into its data), or text that is not valid Unicode. The key of the failure
+ * is redacted; a key that is not valid Unicode is reported as no key.
+ */
+function unstorable(change: UpsertChange, secrets: Redactor | undefined): FailedRecord | undefined {
+  const keyAt = loneSurrogateAt(change.key);
+  if (keyAt >= 0) return { key: null, reason: `the key holds ${describeLoneSurrogate(change.key, keyAt)}; the record is not stored` };
+  const parts: [string, unknown][] = [['the key', change.key], ...Object.entries(change.properties).map(([name, value]): [string, unknown] => [`property "${name}"`, value]),
+    ['the icon', change.icon], ['the page content', change.pageContentMarkdown]];
+  for (const [part, value] of parts) {
+    const problem = textProblem(value, secrets);
+    if (problem) return { key: secrets ? secrets.redact(change.key) : change.key, reason: `${part} holds ${problem}; the record is not stored` };
   }
-  if (holdsSecret(change.icon, secrets)) return 'the icon';
-  if (holdsSecret(change.pageContentMarkdown, secrets)) return 'the page content';
   return undefined;
 }
 
-function holdsSecret(value: unknown, secrets: Redactor): boolean {
-  if (typeof value === 'string') return secrets.matches(value);
-  if (Array.isArray(value)) return value.some((item) => holdsSecret(item, secrets));
-  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => holdsSecret(item, secrets));
-  return false;
+/** What is wrong with the text in a value (a string, or strings inside lists and objects), if anything. */
+function textProblem(value: unknown, secrets: Redactor | undefined): string | undefined {
+  if (typeof value === 'string') {
+    const at = loneSurrogateAt(value);
+    if (at >= 0) return describeLoneSurrogate(value, at);
+    return secrets?.matches(value) ? "one of the connector's secrets" : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const problem = textProblem(item, secrets);
+      if (problem) return problem;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    return textProblem(Object.values(value), secrets);
+  }
+  return undefined;
 }

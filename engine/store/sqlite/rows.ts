@@ -18,6 +18,7 @@
  */
 import type { Change, DeleteChange, PropertyValue, UpsertChange } from '../../core/types.js';
 import type { CommitResult } from '../store.js';
+import { describeLoneSurrogate, loneSurrogateAt } from '../../core/text.js';
 import { describeType, describeValue, type SqlValue } from './codec.js';
 import type { Links } from './links.js';
 import type { ManagedColumn, ManagedTable } from './managed-table.js';
@@ -39,6 +40,8 @@ export function writeChanges(table: ManagedTable, stores: RowStores, changes: re
     if (typeof change?.key !== 'string') {
       throw new Error(`Database "${table.name}": a change has key ${describeValue(change?.key)}; keys are strings`);
     }
+    const lone = loneSurrogateAt(change.key);
+    if (lone >= 0) throw new Error(`Database "${table.name}": a change's key holds ${describeLoneSurrogate(change.key, lone)}`);
     checkVersion(table, change);
     if (change.type === 'upsert') {
       if (upsertRow(table, stores, change, seq, now)) result.upserted += 1;
@@ -141,6 +144,9 @@ function upsertSql(table: ManagedTable, versioned: boolean, withIcon: boolean, w
 }
 
 function encode(column: ManagedColumn, value: unknown, where: string): SqlValue {
+  // SQLite would store such text as invalid UTF-8, unreadable by other clients: refused, not altered.
+  const lone = typeof value === 'string' ? loneSurrogateAt(value) : -1;
+  if (lone >= 0) throw new Error(`${where}: property "${column.property.name}" holds ${describeLoneSurrogate(value as string, lone)}`);
   const encoded = column.codec.encode(value);
   if (encoded === undefined) {
     throw new Error(
@@ -152,6 +158,7 @@ function encode(column: ManagedColumn, value: unknown, where: string): SqlValue 
 }
 
 function checkedText(value: unknown, what: string): string | null {
+  if (typeof value === 'string' && loneSurrogateAt(value) >= 0) throw new Error(`${what} holds ${describeLoneSurrogate(value, loneSurrogateAt(value))}`);
   if (value === null || typeof value === 'string') return value;
   throw new Error(`${what} expects a string or null, got ${describeValue(value)}`);
 }

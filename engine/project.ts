@@ -34,12 +34,28 @@ export interface OpenedProject {
   close(): Promise<void>;
 }
 
-export async function openProject(configPath: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<OpenedProject> {
+export interface OpenOptions {
+  env?: NodeJS.ProcessEnv;
+  /**
+   * 'read' for commands that only look (status, state show, runs): the database is never created —
+   * one that does not exist yet reads as empty — and is opened read-only where it cannot be written.
+   * Default 'write'.
+   */
+  access?: 'read' | 'write';
+}
+
+export async function openProject(configPath: string, options: OpenOptions = {}): Promise<OpenedProject> {
   const { project, diagnostics } = await loadProject(configPath, options);
   if (!project) throw new InvalidConfigError(diagnostics);
   const pacers = new PacerRegistry();
   const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers }));
-  const store = await openStore(project.storage);
+  let store: Store;
+  try {
+    store = await openStore({ ...project.storage, access: options.access ?? 'write' });
+  } catch (error) {
+    for (const connector of connectors) connector.close();
+    throw error;
+  }
   return {
     project,
     connectors,

@@ -12,6 +12,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerStart } from './commands/start.js';
 import { registerTrigger } from './commands/trigger.js';
 import { EXIT } from './exit.js';
+import { reportStorage } from './open.js';
 
 export function buildProgram(): Command {
   const program = new Command('syncspec')
@@ -39,6 +40,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
       return;
     }
+    // The database failed under a command after it opened (a full disk, a lock held too long).
+    if (reportStorage(error)) return;
     throw error;
   }
 }

@@ -1,19 +1,32 @@
-/** Opening a config from a command: invalid input prints its diagnostics and exits 2. */
+/**
+ * Opening a config from a command: invalid input prints its diagnostics and exits 2; a database that
+ * cannot be opened prints why and exits 3. Commands that only look open it with access 'read'.
+ */
 import { InvalidConfigError, openProject, type OpenedProject } from '../project.js';
 import { formatDiagnostics } from '../spec/diagnostics.js';
+import { StorageError } from '../store/errors.js';
 import { EXIT } from './exit.js';
 
-export async function openOrReport(configPath: string): Promise<OpenedProject | undefined> {
+export async function openOrReport(configPath: string, access: 'read' | 'write' = 'write'): Promise<OpenedProject | undefined> {
   try {
-    return await openProject(configPath);
+    return await openProject(configPath, { access });
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       process.stderr.write(`${formatDiagnostics(error.diagnostics)}\n`);
       process.exitCode = EXIT.invalidInput;
       return undefined;
     }
+    if (reportStorage(error)) return undefined;
     throw error;
   }
+}
+
+/** A storage failure: its message on stderr, exit 3. False for any other error. */
+export function reportStorage(error: unknown): boolean {
+  if (!(error instanceof StorageError)) return false;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exitCode = EXIT.storage;
+  return true;
 }
 
 /** Reports an error that is the user's input (a bad --sync name, bad --state JSON). */

@@ -14,6 +14,7 @@ import { checkSpec } from '../spec/semantic/index.js';
 import { bindConnector } from './bind.js';
 import { readEnv, type Env } from './env.js';
 import { displayPath } from './display.js';
+import type { StorageOrigin } from '../store/errors.js';
 
 export interface LoadedConnector {
   name: string;
@@ -34,8 +35,8 @@ export interface LoadedConnector {
 export interface LoadedProject {
   configPath: string;
   configDir: string;
-  /** `path` is absolute; default <configDir>/data/syncspec.db. */
-  storage: { type: 'sqlite'; path: string };
+  /** `path` is absolute; default <configDir>/data/syncspec.db. `origin` says where it is configured, for messages. */
+  storage: { type: 'sqlite'; path: string; busyTimeoutMs?: number; origin: StorageOrigin };
   /** How many syncs run at once (syncs of one connector still run one after another). Default 4. */
   concurrency: number;
   connectors: LoadedConnector[];
@@ -90,11 +91,24 @@ export async function loadProject(
   const project: LoadedProject = {
     configPath: absoluteConfig,
     configDir,
-    storage: { type: 'sqlite', path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE) },
+    storage: {
+      type: 'sqlite',
+      path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE),
+      busyTimeoutMs: config.database?.busyTimeoutMs,
+      origin: storageOrigin(source, configFile),
+    },
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     connectors,
   };
   return { project, diagnostics: sorted };
+}
+
+/** Where database.path is written (file:line:col), or the config file when it gives none. */
+function storageOrigin(source: SpecSource, configFile: string): StorageOrigin {
+  const at = ['database', 'path'];
+  if (!source.has(at)) return { configFile };
+  const { line, column } = source.locate(at);
+  return { configuredAt: `${configFile}:${line}:${column}`, configFile };
 }
 
 interface ConnectorDeps {

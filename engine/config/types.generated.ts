@@ -47,9 +47,13 @@ export interface SyncspecConfig {
 export interface Sqlite {
   type: 'sqlite';
   /**
-   * SQLite file, relative to this config. Created with its folder if missing.
+   * SQLite file, relative to this config. Created with its folder if missing (read-only commands never create it).
    */
   path?: string;
+  /**
+   * How long a write waits for another process's write lock on the file before it fails (exit code 3).
+   */
+  busyTimeoutMs?: number;
 }
 /**
  * This interface was referenced by `SyncspecConfig`'s JSON-Schema

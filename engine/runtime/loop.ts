@@ -72,6 +72,8 @@ export interface CycleSummary {
   retries: number;
   durationMs: number;
   error: string | null;
+  /** The failure's stable code (`storage-full`, `page-limit`, `HTTP_STATUS`…) when it has one. */
+  errorCode: string | null;
   /** The first failed records, with key and reason (all of them are in run history). */
   failures: FailedRecord[];
 }
@@ -104,7 +106,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
 function skipped(sync: string, message: string, started: number): CycleSummary {
   return {
     sync, runId: null, status: 'skipped', full: false, resynced: false, notSwept: null, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
-    requests: 0, retries: 0, durationMs: Date.now() - started, error: message, failures: [],
+    requests: 0, retries: 0, durationMs: Date.now() - started, error: message, errorCode: 'sync-running-elsewhere', failures: [],
   };
 }
 
@@ -121,9 +123,9 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   const trigger = options.trigger ?? 'manual';
   const runId = await store.startRun(sync.name, options.runId === undefined ? { trigger } : { runId: options.runId });
   failpoint('loop.start');
-  const summary = (status: CycleSummary['status'], error: string | null): CycleSummary => ({
+  const summary = (status: CycleSummary['status'], error: string | null, errorCode: string | null = null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
-    durationMs: Date.now() - started, error, failures,
+    durationMs: Date.now() - started, error, errorCode, failures,
   });
   const run: CycleRun = {
     ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
@@ -161,8 +163,9 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   } catch (error) {
     const cancelled = signal.aborted || abortSignal.aborted;
     const message = run.redact(cancelled ? `${sync.name}: cancelled` : describeError(error));
+    const code = cancelled ? 'cancelled' : errorCodeOf(error);
     await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, ...metrics });
-    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message));
+    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message, code));
   }
 }
 
@@ -174,6 +177,11 @@ async function journalEnd(store: Store, summary: CycleSummary): Promise<CycleSum
   const status = summary.status as 'completed' | 'failed' | 'cancelled';
   await store.appendRunLogs(summary.runId!, endEntries({ ...summary, status })).catch(() => undefined);
   return summary;
+}
+
+function errorCodeOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 /** Incremental fidelity is never perfect: a full cycle runs when the last one is old enough. */

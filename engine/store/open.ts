@@ -1,14 +1,9 @@
 /** Opening the configured store, through a registry keyed by the config's `database.type`. */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { SqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
+import { openSqliteStore, type SqliteConfig } from './sqlite/open.js';
 
 const storeOpeners = {
-  sqlite: async (config: { type: 'sqlite'; path: string }): Promise<Store> => {
-    await mkdir(dirname(config.path), { recursive: true });
-    return new SqliteStore(config.path);
-  },
+  sqlite: async (config: SqliteConfig): Promise<Store> => openSqliteStore(config),
 } satisfies Record<string, (config: never) => Promise<Store>>;
 
 export type StoreType = keyof typeof storeOpeners;

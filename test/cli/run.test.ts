@@ -119,6 +119,7 @@ describe('syncspec run', () => {
         retries: 0,
         durationMs: expect.any(Number),
         error: null,
+        errorCode: null,
         failures: [...sandbox.source.badContactIds].sort().map((key) => ({ key, reason: BAD_CONTACT_REASONS[key] })),
       },
     ]);

@@ -15,13 +15,16 @@ export interface ApiProject {
   cli(...args: string[]): Promise<CliResult>;
 }
 
-/** `secrets`: name → value; each reaches the spec as secrets.NAME through an environment variable. */
-export function apiProject(url: string, spec: Record<string, unknown>, secrets: Record<string, string> = {}): ApiProject {
+/**
+ * `secrets`: name → value; each reaches the spec as secrets.NAME through an environment variable.
+ * `database`: the config's `database:` value (YAML), by default ./data/sync.db beside the config.
+ */
+export function apiProject(url: string, spec: Record<string, unknown>, secrets: Record<string, string> = {}, database?: string): ApiProject {
   const dir = scratchDir('syncspec-api-');
   const specFile = join(dir, 'api.yaml');
   writeFileSync(specFile, stringify(spec));
   const names = Object.keys(secrets);
-  const config = writeLeakConfig(dir, specFile, Object.fromEntries(names.map((name, i) => [name, `SECRET_${i}`])));
+  const config = writeLeakConfig(dir, specFile, Object.fromEntries(names.map((name, i) => [name, `SECRET_${i}`])), undefined, database);
   const env: NodeJS.ProcessEnv = { ...process.env, API_URL: url, ...Object.fromEntries(names.map((name, i) => [`SECRET_${i}`, secrets[name]])) };
   return { dir, config, env, cli: (...args) => runCli(args, { env, cwd: dir }) };
 }

@@ -53,10 +53,13 @@ export function expectNoLeaks(secrets: string[], places: { outputs?: Record<stri
 }
 
 /** A config in `dir` loading `specFile`, with the spec's secrets from environment variables. */
-export function writeLeakConfig(dir: string, specFile: string, secrets: Record<string, string>, vars: Record<string, string> = { baseUrl: 'API_URL' }): string {
+export function writeLeakConfig(
+  dir: string, specFile: string, secrets: Record<string, string>, vars: Record<string, string> = { baseUrl: 'API_URL' },
+  database = '{ type: sqlite, path: ./data/sync.db }',
+): string {
   const lines = [
     'syncspec: 1',
-    'database: { type: sqlite, path: ./data/sync.db }',
+    `database: ${database}`,
     'connectors:',
     '  api:',
     `    spec: ${JSON.stringify(specFile)}`,

@@ -30,7 +30,7 @@ export function registerPreview(program: Command): void {
       } catch (error) {
         return reportInvalid(`--state is not valid JSON: ${describeError(error)}`);
       }
-      const opened = await openOrReport(config);
+      const opened = await openOrReport(config, 'read');
       if (!opened) return;
       try {
         const [sync] = selectSyncs(opened.syncs, [options.sync], opened.disabledSyncs);

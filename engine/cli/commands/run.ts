@@ -61,7 +61,8 @@ export function registerRun(program: Command): void {
         output.close();
         process.stdout.write(`${options.json ? JSON.stringify(summaries, null, 2) : formatSummaries(summaries)}\n`);
         // Skipped counts too: the caller asked for a cycle of that sync and did not get one.
-        if (summaries.some((summary) => summary.status !== 'completed')) process.exitCode = EXIT.syncFailed;
+        if (summaries.some((summary) => summary.errorCode?.startsWith('storage-'))) process.exitCode = EXIT.storage;
+        else if (summaries.some((summary) => summary.status !== 'completed')) process.exitCode = EXIT.syncFailed;
       } finally {
         output?.close();
         process.off('SIGINT', stop).off('SIGTERM', stop);

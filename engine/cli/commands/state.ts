@@ -24,7 +24,7 @@ export function registerState(program: Command): void {
     .option('-s, --sync <name>', 'only this sync')
     .option('--json', 'print JSON')
     .action(async (config: string, options: { sync?: string; json?: boolean }) => {
-      await withSyncs(config, options.sync, async (opened, names) => {
+      await withSyncs(config, options.sync, 'read', async (opened, names) => {
         const checkpoints = (await opened.store.listCheckpoints()).filter((c) => names.includes(c.sync));
         if (options.json) {
           process.stdout.write(`${JSON.stringify(checkpoints, null, 2)}\n`);
@@ -45,7 +45,7 @@ export function registerState(program: Command): void {
     .argument('<config>', 'config file')
     .option('-s, --sync <name>', 'only this sync (default: all)')
     .action(async (config: string, options: { sync?: string }) => {
-      await withSyncs(config, options.sync, async (opened, names) => {
+      await withSyncs(config, options.sync, 'write', async (opened, names) => {
         for (const name of names) await opened.store.resetState(name);
         process.stdout.write(`reset ${names.length} sync(s): ${names.join(', ')}\n`);
       });
@@ -230,8 +230,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
-async function withSyncs(config: string, name: string | undefined, action: (opened: OpenedProject, names: string[]) => Promise<void>): Promise<void> {
-  const opened = await openOrReport(config);
+async function withSyncs(
+  config: string, name: string | undefined, access: 'read' | 'write', action: (opened: OpenedProject, names: string[]) => Promise<void>,
+): Promise<void> {
+  const opened = await openOrReport(config, access);
   if (!opened) return;
   try {
     const names = selectSyncs(opened.syncs, name ? [name] : undefined, opened.disabledSyncs).map((sync) => sync.name);

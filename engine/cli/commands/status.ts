@@ -55,7 +55,7 @@ export function registerStatus(program: Command): void {
     .argument('<config>', 'config file')
     .option('--json', 'print JSON')
     .action(async (config: string, options: { json?: boolean }) => {
-      const opened = await openOrReport(config);
+      const opened = await openOrReport(config, 'read');
       if (!opened) return;
       try {
         const now = new Date();

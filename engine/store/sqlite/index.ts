@@ -14,7 +14,7 @@ import {
 import { failpoint } from '../../core/failpoints.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
-import { openConnection, writeTransaction, type Connection } from './connection.js';
+import { openConnection, writeTransaction, type Access, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
 import { Locks } from './locks.js';
@@ -29,6 +29,14 @@ import { ManagedTables } from './tables.js';
 import { Tombstones } from './tombstones.js';
 
 const now = (): string => new Date().toISOString();
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface SqliteStoreOptions {
+  lockTimeoutMs?: number;
+  busyTimeoutMs?: number;
+  access?: Access;
+}
 
 export class SqliteStore implements Store {
   private readonly db: Connection;
@@ -45,11 +53,12 @@ export class SqliteStore implements Store {
   private readonly locks: Locks;
 
   /**
-   * Opens (or creates) the SQLite file at `file`; its folder must exist (openStore creates it).
-   * `lockTimeoutMs`: when a lock whose heartbeat stopped is stale (default LOCK_TIMEOUT_MS).
+   * Opens the SQLite file at `file` — creating it and its folder, unless `access` is 'read' (then it
+   * must exist: see openConnection). `lockTimeoutMs`: when a lock whose heartbeat stopped is stale
+   * (default LOCK_TIMEOUT_MS); `busyTimeoutMs`: how long a write waits for another process's lock.
    */
-  constructor(readonly file: string, options: { lockTimeoutMs?: number } = {}) {
-    this.db = openConnection(file);
+  constructor(readonly file: string, options: SqliteStoreOptions = {}) {
+    this.db = openConnection(file, { access: options.access ?? 'write', busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     try {
       migrateSystemSchema(this.db, file);
     } catch (error) {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../../engine/store/open.js';
 import { SqliteStore } from '../../../engine/store/sqlite/index.js';
 import { systemSchemaVersion } from '../../../engine/store/sqlite/system-schema.js';
 import { batch, begin, contacts, holdWriteLock, upsert, useStores } from './fixture.js';
@@ -76,8 +77,10 @@ describe('the SQLite file', () => {
     );
   });
 
-  it('names the file it cannot open', () => {
+  it('names the file it cannot open', async () => {
     writeFileSync(stores.path(), 'this is not a database, just some text that is long enough to have a header.'.repeat(10));
-    expect(() => new SqliteStore(stores.path())).toThrow(`Cannot open the SQLite database ${stores.path()}: file is not a database`);
+    await expect(openStore({ type: 'sqlite', path: stores.path() })).rejects.toThrow(
+      `database ${stores.path()} (the store): is not an SQLite database (file is not a database)`,
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { DateTime, Info } from 'luxon';
+
 /**
  * The helpers every template may call. Time helpers accept what APIs and cursors actually hold:
  * ISO-8601 strings, Date objects, epoch seconds or epoch milliseconds (numbers or digit strings).
@@ -90,6 +92,21 @@ export const formatDate = (date: Date): string =>
 export const formatSqlTime = (date: Date): string =>
   `${formatDate(date)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
 
+/**
+ * A time in an API's own literal form, by a pattern and an IANA time zone (luxon's tokens:
+ * `yyyy/MM/dd HH:mm` for Jira's JQL, `yyyy-MM-dd HH:mm:ss` for ServiceNow, `EEE, dd MMM yyyy HH:mm:ss 'GMT'`
+ * for RFC 1123). A pattern coarser than the time is its floor: 10:15:59 written `HH:mm` is 10:15, so a
+ * `>=` filter on it re-reads what the literal cannot say instead of skipping it.
+ */
+export function formatTimeAs(input: unknown, pattern: unknown, zone: unknown): string | undefined {
+  if (input == null) return undefined;
+  if (typeof pattern !== 'string' || pattern === '') throw new Error('formatTime: the pattern must be a non-empty string, e.g. "yyyy/MM/dd HH:mm"');
+  if (typeof zone !== 'string' || !Info.isValidIANAZone(zone)) {
+    throw new Error(`formatTime: ${JSON.stringify(zone)} is not an IANA time zone (e.g. "UTC", "America/New_York")`);
+  }
+  return DateTime.fromJSDate(parseTime(input, 'formatTime'), { zone }).toFormat(pattern);
+}
+
 function timeHelper<T>(name: string, format: (date: Date) => T) {
   return (input: unknown): T | undefined => (input == null ? undefined : format(parseTime(input, name)));
 }
@@ -101,6 +118,7 @@ export const templateHelpers = {
   epochMillis: timeHelper('epochMillis', formatEpochMillis),
   date: timeHelper('date', formatDate),
   sqlTime: timeHelper('sqlTime', formatSqlTime),
+  formatTime: formatTimeAs,
   /** JSON text of a value; a missing value is `null`. */
   json: (input: unknown): string => JSON.stringify(input ?? null),
   /** The value, or the fallback when the value is missing, null or ''. */
@@ -117,6 +135,7 @@ export const helperArity: Record<HelperName, number> = {
   epochMillis: 1,
   date: 1,
   sqlTime: 1,
+  formatTime: 3,
   json: 1,
   default: 2,
 };

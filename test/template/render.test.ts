@@ -104,7 +104,7 @@ describe('helpers', () => {
   });
 
   test('the helper list', () => {
-    expect(helperNames).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'json', 'default']);
+    expect(helperNames).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'formatTime', 'json', 'default']);
   });
 });
 

@@ -3,16 +3,17 @@
  * against their schemas and each other, and normalized once. Every problem of every file is
  * reported together; a project is returned only when there is no error.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { SyncspecConfig } from './types.generated.js';
 import type { ConnectorSpec } from '../spec/types.generated.js';
 import { Reporter, cleanWhere, hasErrors, sortDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
 import { parseSource, type SpecSource } from '../spec/source.js';
+import { readSourceText } from '../spec/read-source.js';
 import { checkSchema } from '../spec/schema-check.js';
 import { checkSpec } from '../spec/semantic/index.js';
 import { bindConnector } from './bind.js';
 import { readEnv, type Env } from './env.js';
+import { Redactor } from '../http/redact.js';
 import { displayPath } from './display.js';
 import type { StorageOrigin } from '../store/errors.js';
 
@@ -75,7 +76,9 @@ export async function loadProject(
   const configDir = dirname(absoluteConfig);
   const report = new Reporter(source);
   const envFile = typeof config.envFile === 'string' ? config.envFile : undefined;
-  const env = await readEnv(configDir, envFile, options.env ?? process.env, report, display);
+  const { env, sensitive } = await readEnv(configDir, envFile, options.env ?? process.env, report, display);
+  // No diagnostic quotes a secret: values bound as secrets, and credential-like values of the .env file.
+  const redactor = new Redactor(sensitive);
   const connectors: LoadedConnector[] = [];
   const entries = config.connectors && typeof config.connectors === 'object' ? Object.entries(config.connectors) : [];
   for (const [name, entry] of entries) {
@@ -84,9 +87,10 @@ export async function loadProject(
     const loaded = await loadConnector(name, entry, bind, { configDir, env, report, display });
     diagnostics.push(...loaded.diagnostics);
     if (loaded.connector) connectors.push(loaded.connector);
+    redactor.add(...loaded.secrets);
   }
   diagnostics.push(...report.diagnostics);
-  const sorted = sortDiagnostics(diagnostics);
+  const sorted = sortDiagnostics(diagnostics.map((d) => ({ ...d, message: redactor.redact(d.message) })));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   const project: LoadedProject = {
     configPath: absoluteConfig,
@@ -125,36 +129,35 @@ async function loadConnector(
   /** False when the entry failed the config schema: its spec is still checked, but not bound. */
   bind: boolean,
   { configDir, env, report, display }: ConnectorDeps,
-): Promise<{ connector?: LoadedConnector; diagnostics: Diagnostic[] }> {
+): Promise<{ connector?: LoadedConnector; diagnostics: Diagnostic[]; secrets: string[] }> {
   const at = ['connectors', name];
   const specPath = resolve(configDir, entry.spec);
   const specFile = display(specPath);
   const read = await readText(specPath, specFile, 'spec file');
   if (!read.ok) {
-    report.error([...at, 'spec'], 'file-not-found', `connector '${name}': ${read.diagnostic.message}`);
-    return { diagnostics: [] };
+    // A character the spec may not hold is shown where it is; a file that cannot be read, where the config names it.
+    if (read.diagnostic.code === 'control-character') return { diagnostics: [read.diagnostic], secrets: [] };
+    report.error([...at, 'spec'], read.diagnostic.code, `connector '${name}': ${read.diagnostic.message}`);
+    return { diagnostics: [], secrets: [] };
   }
   const parsed = parseSource(read.text, specFile);
-  if (!parsed.usable) return { diagnostics: parsed.diagnostics };
+  if (!parsed.usable) return { diagnostics: parsed.diagnostics, secrets: [] };
   const binding = bind ? bindConnector(entry, parsed.source.value, env, report, at, specFile) : undefined;
+  const secrets = Object.values(binding?.secrets ?? {});
   const checked = checkSpec(parsed.source, { varValues: binding?.vars });
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
-  if (!checked.spec || !binding) return { diagnostics };
+  if (!checked.spec || !binding) return { diagnostics, secrets };
   return {
     connector: { name, specPath, specFile, spec: checked.spec, source: parsed.source, ...binding },
     diagnostics,
+    secrets,
   };
 }
 
 type ReadResult = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
 
 async function readText(absolute: string, shown: string, what: string): Promise<ReadResult> {
-  try {
-    return { ok: true, text: await readFile(absolute, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT' ? `${what} not found: ${shown}` : code === 'EISDIR' ? `${what} is a directory: ${shown}` : `cannot read ${what} ${shown} (${code ?? 'error'})`;
-    return { ok: false, diagnostic: { file: shown, line: 1, column: 1, path: '', code: 'file-not-found', message, severity: 'error' } };
-  }
+  const read = await readSourceText(absolute, shown, what);
+  if (read.ok) return read;
+  return { ok: false, diagnostic: { file: shown, line: read.line, column: read.column, path: '', code: read.code, message: read.message, severity: 'error' } };
 }

@@ -15,6 +15,19 @@ export function loneSurrogateAt(text: string): number {
   return text.search(/\p{Cs}/u);
 }
 
+/**
+ * The text with each lone surrogate written as JSON writes it (`\ud800`): for reports — a failure's
+ * key and reason, an error, a log line — which must show what arrived and stay valid UTF-8. Data is
+ * refused instead, never altered.
+ */
+export function escapeLoneSurrogates(text: string): string;
+export function escapeLoneSurrogates(text: string | null): string | null;
+export function escapeLoneSurrogates(text: string | null): string | null {
+  if (text === null || loneSurrogateAt(text) < 0) return text;
+  // With the u flag a surrogate pair is one code point: this matches unpaired halves only.
+  return text.replace(/\p{Cs}/gu, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `a lone UTF-16 surrogate (\uD800) at character 12` */
 export function describeLoneSurrogate(text: string, at: number): string {
   const unit = text.charCodeAt(at).toString(16).toUpperCase();

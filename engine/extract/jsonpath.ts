@@ -5,6 +5,7 @@
  * response" — the second is an error that names the request, the path and what was there.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { describePathError, parseJsonPath } from './jsonpath-syntax.js';
 
 export class ExtractError extends Error {
   constructor(
@@ -25,11 +26,9 @@ export function compileJsonPath(path: string): CompiledPath {
   let select = compiled.get(path);
   if (select) return select;
   if (!path.startsWith('$')) throw new ExtractError(`JSONPath ${path} must start with '$'`, path);
+  const parsed = parseJsonPath(path);
+  if (!parsed.ok) throw new ExtractError(`JSONPath ${path}${describePathError(parsed)}`, path);
   const library = toLibraryPath(path);
-  const parts = JSONPath.toPathArray(library);
-  if (parts.some((part) => part.startsWith('?(') || part.startsWith('('))) {
-    throw new ExtractError(`JSONPath ${path} uses a script expression ((…) or ?(…)), which is disabled`, path);
-  }
   select = (json) => {
     // jsonpath-plus treats a falsy document as no document; only '$' itself can match one.
     if (!json) return path === '$' && json !== undefined ? [json] : [];

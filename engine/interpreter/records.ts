@@ -92,11 +92,12 @@ export function recordKey(rules: RecordRules, record: unknown, ctx: MapContext):
 /**
  * Why an upsert cannot become a row, if it cannot: a part of it holds one of the connector's secrets
  * (an API echoing a key into its data), or text that is not valid Unicode. The key of the failure
- * is redacted; a key that is not valid Unicode is reported as no key.
+ * is redacted.
  */
 function unstorable(change: UpsertChange, secrets: Redactor | undefined): FailedRecord | undefined {
+  // Reported with its key (escaped in run history): a failure without a key would stop the sweep.
   const keyAt = loneSurrogateAt(change.key);
-  if (keyAt >= 0) return { key: null, reason: `the key holds ${describeLoneSurrogate(change.key, keyAt)}; the record is not stored` };
+  if (keyAt >= 0) return { key: change.key, reason: `the key holds ${describeLoneSurrogate(change.key, keyAt)}; the record is not stored` };
   const parts: [string, unknown][] = [['the key', change.key], ...Object.entries(change.properties).map(([name, value]): [string, unknown] => [`property "${name}"`, value]),
     ['the icon', change.icon], ['the page content', change.pageContentMarkdown]];
   for (const [part, value] of parts) {

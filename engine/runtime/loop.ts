@@ -8,6 +8,7 @@ import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, Sy
 import type { Cycle, LockOwner, RunLogEntry, RunTrigger, Store } from '../store/store.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
+import { describeLoneSurrogate, escapeLoneSurrogates, loneSurrogateAt } from '../core/text.js';
 import { runLimited } from './limited.js';
 import { takeLock } from './lock.js';
 import { RunProgress, commitEntries, endEntries, resyncEntry, startEntry } from './run-journal.js';
@@ -356,6 +357,8 @@ function assertUniquePartitions(sync: string, partitions: Partition[]): void {
   const seen = new Set<string>();
   for (const { key } of partitions) {
     if (seen.has(key)) throw new SyncError('duplicate-partition', `${sync}: partition key '${key}' appears twice`);
+    const lone = loneSurrogateAt(key);
+    if (lone >= 0) throw new SyncError('bad-partition', `${sync}: partition key '${escapeLoneSurrogates(key)}' holds ${describeLoneSurrogate(key, lone)}`);
     seen.add(key);
   }
 }

@@ -15,6 +15,7 @@ import type { Diagnostic, DocPath, Locator } from './diagnostics.js';
 import { Reporter } from './diagnostics.js';
 import { describeKeyword, describeTypes, describeValue, jsonTypeOf, type Issue } from './schema-messages.js';
 import { didYouMean } from './suggest.js';
+import { parseJsonPath } from '../extract/jsonpath-syntax.js';
 
 export type SchemaName = 'connector' | 'config';
 
@@ -50,6 +51,8 @@ class SchemaIndex {
     });
     const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
     addFormats(this.ajv);
+    // The spec's JSONPaths, checked by the parser the runtime compiles them with (jsonpath-syntax.ts).
+    this.ajv.addFormat('jsonpath', { type: 'string', validate: (text: string) => parseJsonPath(text).ok });
     for (const [name, schema] of Object.entries(schemas) as [SchemaName, Schema][]) {
       this.ajv.addSchema(schema);
       this.index(name, schema, '#');

@@ -5,6 +5,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { DocPath } from './diagnostics.js';
 import { suggestion } from './suggest.js';
+import { describePathError, parseJsonPath } from '../extract/jsonpath-syntax.js';
 
 export interface Issue {
   path: DocPath;
@@ -26,7 +27,6 @@ const PATTERNS: Record<string, { code: string; message: (value: string) => strin
     code: 'invalid-name',
     message: (v) => `'${v}' is not a valid environment variable name: use letters, digits and '_', not starting with a digit`,
   },
-  '^\\$': { code: 'bad-jsonpath', message: (v) => `'${v}' is not a JSONPath: it must start with '$'` },
   '\\S': { code: 'blank', message: () => 'must not be blank' },
 };
 
@@ -108,6 +108,10 @@ export const describeKeyword = {
         if (path.length === 0 && (value === null || value === undefined)) {
           return { path, code: 'wrong-type', message: 'the file is empty' };
         }
+        // The whole file is one value: never quoted — a .env or a key file given by mistake holds secrets.
+        if (path.length === 0) {
+          return { path, code: 'wrong-type', message: `the file holds ${describeTypes([jsonTypeOf(value)])}, not a map of keys; is it the right file?` };
+        }
         return {
           path,
           code: 'wrong-type',
@@ -144,8 +148,16 @@ export const describeKeyword = {
       case 'maximum':
       case 'exclusiveMaximum':
         return { path, code: 'out-of-range', message: `must be ${error.keyword === 'maximum' ? 'at most' : 'less than'} ${limit}, got ${display(value)}` };
-      case 'format':
+      case 'format': {
+        if (params.format === 'jsonpath') {
+          const text = String(value);
+          if (!text.startsWith('$')) return { path, code: 'bad-jsonpath', message: `'${text}' is not a JSONPath: it must start with '$'` };
+          const parsed = parseJsonPath(text);
+          const why = parsed.ok ? ': it is not valid' : describePathError(parsed);
+          return { path, code: 'bad-jsonpath', message: `JSONPath '${text}'${why}` };
+        }
         return { path, code: 'bad-format', message: `${display(value)} is not a valid ${String(params.format)}` };
+      }
       default:
         return { path, code: 'schema', message: error.message ?? `fails the ${error.keyword} rule` };
     }

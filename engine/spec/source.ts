@@ -17,6 +17,7 @@ import {
   type Pair,
 } from 'yaml';
 import { diagnostic, formatPath, type Diagnostic, type DocPath, type Locator } from './diagnostics.js';
+import { checkStructure, type StructureProblem } from './yaml-structure.js';
 
 export interface Position {
   line: number;
@@ -161,26 +162,52 @@ export interface ParsedSource {
   usable: boolean;
 }
 
-/** Parses YAML text; syntax errors and duplicate keys become diagnostics, never exceptions. */
+/**
+ * Parses YAML text; syntax errors, duplicate keys and documents too deep or too large to expand
+ * (yaml-structure.ts) become diagnostics, never exceptions. The value is built only from a document
+ * that passed those checks.
+ */
 export function parseSource(text: string, file: string): ParsedSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { merge: true, lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let doc: Document.Parsed;
+  try {
+    // uniqueKeys off: yaml's check is quadratic; checkStructure finds duplicates in one pass.
+    doc = parseDocument(text, { merge: true, lineCounter: lines, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const problem: Diagnostic = { file, line: 1, column: 1, path: '', code: 'too-deep', message: 'the YAML nests too deeply to be read', severity: 'error' };
+    return { source: new SpecSource(file, text, parseDocument(''), lines, null), diagnostics: [problem], usable: false };
+  }
+  const lineOf = (node: Node) => lines.linePos(node.range?.[0] ?? 0).line;
+  const structure = checkStructure(doc, lineOf);
+  const blocked = structure.some((problem) => problem.blocking) || doc.errors.length > 0;
   let value: unknown = null;
   let valueError: string | undefined;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    valueError = error instanceof Error ? error.message : String(error);
+  if (!blocked) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      valueError = error instanceof Error ? error.message : String(error);
+    }
   }
   const source = new SpecSource(file, text, doc, lines, value);
   const diagnostics: Diagnostic[] = [];
-  for (const error of doc.errors) diagnostics.push(yamlDiagnostic(source, error, 'error'));
-  for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(source, warning, 'warning'));
-  if (valueError !== undefined && doc.errors.length === 0) {
-    diagnostics.push(diagnostic(source, [], 'yaml-syntax', `cannot read the YAML: ${valueError}`));
+  const tooDeep = structure.some((problem) => problem.code === 'too-deep');
+  for (const error of doc.errors) {
+    // The parser's own stack ran out on a document nested this deep: the depth check says where.
+    if (tooDeep && error.message.includes('Maximum call stack size exceeded')) continue;
+    diagnostics.push(yamlDiagnostic(source, error, 'error'));
   }
-  const usable = valueError === undefined && doc.errors.every((e) => e.code === 'DUPLICATE_KEY');
+  for (const warning of doc.warnings) diagnostics.push(yamlDiagnostic(source, warning, 'warning'));
+  for (const problem of structure) diagnostics.push(structureDiagnostic(source, problem));
+  if (valueError !== undefined) diagnostics.push(diagnostic(source, [], 'yaml-syntax', `cannot read the YAML: ${valueError}`));
+  const usable = !blocked && valueError === undefined;
   return { source, diagnostics, usable };
+}
+
+function structureDiagnostic(source: SpecSource, problem: StructureProblem): Diagnostic {
+  const { line, column } = source.position(problem.node.range?.[0] ?? 0);
+  return { file: source.file, line, column, path: formatPath(problem.path), code: problem.code, message: problem.message, severity: 'error' };
 }
 
 function yamlDiagnostic(
@@ -189,22 +216,6 @@ function yamlDiagnostic(
   severity: 'error' | 'warning',
 ): Diagnostic {
   const { line, column } = source.position(error.pos[0]);
-  if (error.code === 'DUPLICATE_KEY') {
-    const keyPath = source.pathAt(error.pos[0]);
-    const parent = keyPath.slice(0, -1);
-    const key = keyPath[keyPath.length - 1];
-    const first = source.locateKey(keyPath);
-    const earlier = first.line !== line || first.column !== column ? ` (first defined on line ${first.line})` : '';
-    return {
-      file: source.file,
-      line,
-      column,
-      path: formatPath(parent),
-      code: 'duplicate-key',
-      message: `duplicate key '${String(key)}'${earlier}`,
-      severity,
-    };
-  }
   return {
     file: source.file,
     line,

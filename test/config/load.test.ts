@@ -14,7 +14,11 @@ describe('loadProject', () => {
   test('a minimal replace sync loads with the default storage path', async () => {
     const { project, diagnostics } = await loadProject(join(fixtures, 'minimal/config.yaml'), { env: {} });
     expect(diagnostics).toEqual([]);
-    expect(project?.storage).toEqual({ type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db') });
+    expect(project?.storage).toEqual({
+      type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db'), busyTimeoutMs: undefined,
+      // No database.path in the config: messages say the default path is used.
+      origin: { configFile: 'test/fixtures/validate/minimal/config.yaml' },
+    });
     expect(project?.configDir).toBe(join(fixtures, 'minimal'));
     expect(project?.concurrency).toBe(4);
     const [todo] = project!.connectors;

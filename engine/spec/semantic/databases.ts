@@ -88,7 +88,6 @@ function checkRelation(
   at: (string | number)[],
 ): void {
   const keys = Object.keys(ctx.raw.databases);
-  const target = databases.find(([key]) => key === relation.database)?.[1];
   if (!keys.includes(relation.database)) {
     ctx.report.error(
       [...at, 'database'],
@@ -98,17 +97,12 @@ function checkRelation(
   }
   const related = relation.relatedPropertyName;
   if (related === undefined) return;
+  // A back-link that clashes with a name on the target is found with every other name (names.ts).
   if (relation.twoWay !== true) {
     ctx.report.error(
       [...at, 'relatedPropertyName'],
       'related-property-without-two-way',
       'relatedPropertyName names the back-link of a two-way relation; add twoWay: true or remove it',
-    );
-  } else if (target && Object.hasOwn(target.properties, related)) {
-    ctx.report.error(
-      [...at, 'relatedPropertyName'],
-      'related-property-clash',
-      `relatedPropertyName '${related}' clashes with the existing property '${related}' of database '${relation.database}'`,
     );
   }
 }

@@ -7,8 +7,11 @@ import { Reporter, cleanWhere, hasErrors, type Diagnostic } from '../diagnostics
 import { checkSchema } from '../schema-check.js';
 import { resolveSpec } from '../resolve.js';
 import type { SpecSource } from '../source.js';
+import { checkApi } from './api.js';
 import { checkDatabases } from './databases.js';
+import { checkNames } from './names.js';
 import { checkSyncs } from './syncs.js';
+import { checkAllSourcePaths } from './value-sources.js';
 import { checkPartitions } from './partitions.js';
 import { checkTemplates } from './templates.js';
 import type { SpecContext } from './context.js';
@@ -33,8 +36,11 @@ export function checkSpec(source: SpecSource, options: SpecCheckOptions = {}): S
   const spec = raw as ConnectorSpec;
   const resolved = resolveSpec(spec, report, isClean);
   const ctx: SpecContext = { raw: spec, resolved, report, isClean, varValues: options.varValues };
+  checkApi(ctx);
   checkDatabases(ctx);
+  checkNames(ctx);
   checkSyncs(ctx);
+  checkAllSourcePaths(ctx);
   checkPartitions(ctx);
   checkTemplates(ctx);
   const diagnostics = [...schemaDiagnostics, ...report.diagnostics];

@@ -4,6 +4,7 @@
  */
 import type { Database, ValueSource } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
+import { describePathError, parseJsonPath } from '../../extract/jsonpath-syntax.js';
 import { type SpecContext } from './context.js';
 
 type PropertyShape = { type: string; format?: string };
@@ -61,6 +62,38 @@ export function checkValueSources(
     if (property.type === 'file' && !keys.includes('url')) {
       ctx.report.error(at, 'value-source-mismatch', `a file needs url (name may be left out)`);
     }
+  }
+}
+
+/**
+ * A value source written as a string starting with '$' is a JSONPath (the schema cannot tell it from a
+ * template): it is parsed like every other, in every sync's map, primaryKey, icon and content, and in
+ * the structured keys inside them — whatever else is wrong with the sync, as the schema's own JSONPath
+ * fields are.
+ */
+export function checkAllSourcePaths(ctx: SpecContext): void {
+  const syncs = ctx.raw.syncs;
+  if (!syncs || typeof syncs !== 'object') return;
+  for (const [name, sync] of Object.entries(syncs)) {
+    if (!sync || typeof sync !== 'object') continue;
+    const map = (sync as { map?: unknown }).map;
+    if (map && typeof map === 'object') {
+      for (const [property, source] of Object.entries(map)) checkSourcePaths(ctx, ['syncs', name, 'map', property], source);
+    }
+    for (const key of ['primaryKey', 'icon', 'content'] as const) checkSourcePaths(ctx, ['syncs', name, key], (sync as unknown as Record<string, unknown>)[key]);
+  }
+}
+
+function checkSourcePaths(ctx: SpecContext, at: DocPath, source: unknown): void {
+  if (typeof source === 'string') {
+    if (!source.startsWith('$')) return;
+    const parsed = parseJsonPath(source);
+    if (!parsed.ok) ctx.report.error(at, 'bad-jsonpath', `JSONPath '${source}'${describePathError(parsed)}`);
+    return;
+  }
+  if (!source || typeof source !== 'object' || Array.isArray(source)) return;
+  for (const key of Object.keys(STRUCTURED_KEYS)) {
+    if (Object.hasOwn(source, key)) checkSourcePaths(ctx, [...at, key], (source as Record<string, unknown>)[key]);
   }
 }
 

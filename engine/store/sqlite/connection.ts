@@ -96,9 +96,11 @@ function isReadOnlyFailure(error: unknown): boolean {
 }
 
 /**
- * A WAL-mode file in a read-only folder cannot be opened in place (SQLite needs its -shm file, and
- * this build takes no `immutable` URI). Nothing can be writing it there, so a copy in memory reads
- * the same — marked as a rollback-journal file (header bytes 18–19), since memory has no WAL.
+ * A WAL-mode file in a read-only folder cannot be opened in place: SQLite needs its -shm file, and the
+ * `immutable` URI is off in better-sqlite3 unless SQLITE_USE_URI is set in the environment before it
+ * loads — not something a library should do to its host. Nothing can be writing the file there, so a
+ * copy in memory reads the same — marked as a rollback-journal file (header bytes 18–19), since memory
+ * has no WAL.
  */
 function readOnlyCopy(file: string, cause: unknown): Connection {
   if (statSync(file).size > MAX_IN_MEMORY_BYTES || existsSync(`${file}-wal`)) throw cause;

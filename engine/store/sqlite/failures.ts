@@ -44,7 +44,8 @@ function explain(failure: StorageFailure, file: string, busyTimeoutMs: number, d
     case 'storage-not-a-file':
       return 'is a directory, not a database file; point database.path at a file (it is created if missing)';
     case 'storage-permission':
-      return `permission denied (${detail}); give this user read and write access to the file and its folder, or point database.path elsewhere`;
+      return `permission denied (${detail}): the file or its folder cannot be written — give this user write access ` +
+        '(or lift a read-only or immutable flag), or point database.path elsewhere';
     case 'storage-read-only':
       return 'is read-only (a read-only file system, or a read-only file); syncs must write to it: make it writable or point ' +
         'database.path at a writable place — status, state show and runs still read it';

@@ -8,11 +8,7 @@ import { codecOf, type Codec } from './codec.js';
 import type { Connection } from './connection.js';
 import { quoteIdentifier } from './quote.js';
 
-/**
- * Columns every managed table has besides its property columns. `_version` came later: tables
- * created before it get it added when they are next ensured.
- */
-export const systemColumns = ['_key', '_seq', '_icon', '_content', '_updated_at', '_version'] as const;
+import { backLinkName } from '../naming.js';
 
 export interface ManagedColumn {
   property: PropertyDefinition;
@@ -24,11 +20,6 @@ export interface ManagedColumn {
   linksTo: string | null;
 }
 
-/** The back-link's name on the related database; Notion's default when the spec names none. */
-export function backLinkName(database: DatabaseDefinition, property: PropertyDefinition): string | null {
-  if (property.type !== 'relation' || !property.relation?.twoWay) return null;
-  return property.relation.relatedPropertyName ?? `Related to ${database.title} (${property.name})`;
-}
 
 export class ManagedTable {
   readonly name: string;

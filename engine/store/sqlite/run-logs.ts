@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { RunLogEntry } from '../store.js';
 import { writeTransaction, type Connection } from './connection.js';
 import { jsonText } from './json-text.js';
+import { escapeLoneSurrogates } from '../../core/text.js';
 
 interface LogRow {
   at: string;
@@ -49,5 +50,5 @@ function toRow(runId: number, entry: RunLogEntry, index: number): LogRow {
   if (typeof entry.message !== 'string') throw new Error(`${what} needs a string message`);
   if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) throw new Error(`${what} needs an ISO timestamp in "at", got ${JSON.stringify(entry.at)}`);
   const fields = entry.fields === undefined ? null : jsonText(entry.fields, `${what}: fields`);
-  return { at: entry.at, level: entry.level, message: entry.message, fields };
+  return { at: entry.at, level: entry.level, message: escapeLoneSurrogates(entry.message), fields };
 }

@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { FailedRecord } from '../../core/types.js';
 import type { PendingRun, RunOutcome, RunRecord, RunStatus, RunTrigger } from '../store.js';
 import type { Connection } from './connection.js';
+import { escapeLoneSurrogates } from '../../core/text.js';
 
 interface RunRow {
   id: number;
@@ -140,7 +141,7 @@ export class Runs {
       if (typeof failure?.reason !== 'string' || (failure.key !== null && typeof failure.key !== 'string')) {
         throw new Error(`Run ${runId}: a failed record needs a string reason and a string or null key`);
       }
-      this.insertFailure.run(runId, failure.key, failure.reason);
+      this.insertFailure.run(runId, escapeLoneSurrogates(failure.key), escapeLoneSurrogates(failure.reason));
     }
   }
 
@@ -153,7 +154,7 @@ export class Runs {
     for (const counter of ['requests', 'retries'] as const) {
       if (outcome[counter] !== undefined) checkCount(outcome[counter], `Run ${runId}: ${counter}`);
     }
-    const { changes } = this.finish.run(outcome.status, now, outcome.error ?? null, deleted, outcome.requests ?? null, outcome.retries ?? null, runId);
+    const { changes } = this.finish.run(outcome.status, now, escapeLoneSurrogates(outcome.error ?? null), deleted, outcome.requests ?? null, outcome.retries ?? null, runId);
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 

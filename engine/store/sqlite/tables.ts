@@ -8,7 +8,8 @@ import type { DatabaseDefinition, PropertyDefinition } from '../../core/types.js
 import { codecNameOf, describeType } from './codec.js';
 import { readTransaction, writeTransaction, type Connection } from './connection.js';
 import type { Links } from './links.js';
-import { backLinkName, ManagedTable, systemColumns, type ManagedColumn } from './managed-table.js';
+import { ManagedTable, type ManagedColumn } from './managed-table.js';
+import { backLinkName, nameCollisions } from '../naming.js';
 import { checkIdentifier, identifierKey, quoteIdentifier } from './quote.js';
 
 interface RecordedColumn {
@@ -25,17 +26,13 @@ function checkDefinition(definition: DatabaseDefinition): void {
   if (/^sqlite_/i.test(definition.name)) {
     throw new Error(`Database name ${JSON.stringify(definition.name)} starts with "sqlite_", which SQLite reserves`);
   }
-  const seen = new Map<string, string>(systemColumns.map((name) => [name, `system column "${name}"`]));
-  for (const property of definition.properties) {
-    checkIdentifier(property.name, `Database "${definition.name}": property name`);
-    const taken = seen.get(identifierKey(property.name));
-    if (taken !== undefined) {
-      throw new Error(
-        `Database "${definition.name}": property "${property.name}" collides with ${taken} ` +
-          '(SQLite column names ignore ASCII letter case)',
-      );
-    }
-    seen.set(identifierKey(property.name), `property "${property.name}"`);
+  for (const property of definition.properties) checkIdentifier(property.name, `Database "${definition.name}": property name`);
+  const [collision] = nameCollisions(definition.properties.map((property) => ({ name: property.name, what: `property "${property.name}"` })));
+  if (collision) {
+    throw new Error(
+      `Database "${definition.name}": ${collision.claim.what} collides with ${collision.taken} ` +
+        '(SQLite column names ignore ASCII letter case)',
+    );
   }
 }
 
@@ -187,7 +184,6 @@ export class ManagedTables {
    * it, so those names must all differ (ignoring ASCII case, as SQLite does for columns).
    */
   private checkNamesOn(database: string): void {
-    const names = new Map<string, string>(systemColumns.map((name) => [name, `system column "${name}"`]));
     const properties = this.db
       .prepare('SELECT property FROM _columns WHERE database = ? AND active = 1')
       .all(database) as { property: string }[];
@@ -204,13 +200,8 @@ export class ManagedTables {
         what: `back-link "${link.back_link}" of the two-way relation "${link.property}" in database "${link.database}"`,
       })),
     ];
-    for (const claim of claims) {
-      const taken = names.get(identifierKey(claim.name));
-      if (taken !== undefined) {
-        throw new Error(`Database "${database}" would show two properties with the same name: ${taken} and ${claim.what}`);
-      }
-      names.set(identifierKey(claim.name), claim.what);
-    }
+    const [collision] = nameCollisions(claims);
+    if (collision) throw new Error(`Database "${database}" would show two properties with the same name: ${collision.taken} and ${collision.claim.what}`);
   }
 }
 

@@ -95,6 +95,14 @@ export type Execute<S = unknown> = (state: S | undefined, ctx: ExecuteContext) =
 
 export type SyncMode = 'replace' | 'incremental';
 
+/**
+ * The source's own order for changes of one row that carry the same version (whole-second times tie
+ * often). 'lastWins': the later delivery is the newer — feeds read oldest first, lists. 'firstInCycle':
+ * a newest-first feed delivers the newest first, so within one cycle the first delivery of a version
+ * wins; a later cycle, which read the source again, still overrides it.
+ */
+export type EqualVersions = 'lastWins' | 'firstInCycle';
+
 export type Schedule =
   | { kind: 'manual' }
   | { kind: 'interval'; ms: number; text: string }
@@ -144,6 +152,8 @@ export interface SyncDefinition<S = unknown> {
   partitionConcurrency?: number;
   /** Incremental syncs: run a full cycle (replace semantics) when the last one is this old; null = never. */
   fullSyncEveryMs?: number | null;
+  /** How two changes of one row with equal versions tie (see EqualVersions). Default 'lastWins'. */
+  equalVersions?: EqualVersions;
   /**
    * Replace syncs paired with a delta: when a new cycle starts, `snapshot` reads the delta's current
    * position (its state); a delta with no state yet starts from it.

@@ -132,6 +132,8 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     execute: sealed(execute, seal),
   };
   if (mode === 'incremental') definition.fullSyncEveryMs = fullSyncEveryMs(name, spec.fullSync);
+  // A newest-first feed delivers the newest change of a row first: equal versions go to it.
+  if (spec.cursor?.order === 'descending') definition.equalVersions = 'firstInCycle';
   if (spec.anchor) {
     const anchor = compileAnchor(name, spec.anchor, deps.syncs[spec.anchor.delta], {
       connector: deps.connector, http: deps.http, vars: deps.vars, secrets: deps.secrets,

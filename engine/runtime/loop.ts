@@ -298,6 +298,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     const committed = await run.store.commit({
       runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
       changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
+      equalVersions: sync.equalVersions,
     });
     failpoint('loop.committed');
     run.totals.upserted += committed.upserted;

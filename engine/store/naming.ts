@@ -10,7 +10,7 @@ import type { DatabaseDefinition, PropertyDefinition } from '../core/types.js';
 import { loneSurrogateAt } from '../core/text.js';
 
 /** Columns every managed table has besides its property columns. */
-export const SYSTEM_COLUMNS = ['_key', '_seq', '_icon', '_content', '_updated_at', '_version'] as const;
+export const SYSTEM_COLUMNS = ['_key', '_seq', '_icon', '_content', '_updated_at', '_version', '_version_cycle'] as const;
 
 /** What makes `name` unusable as an identifier, or undefined when it is fine. */
 export function identifierProblem(name: string): string | undefined {

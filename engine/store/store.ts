@@ -3,7 +3,7 @@
  * interface; SQLite (embedded default) implements it today, PostgreSQL will. Every method is
  * async so a networked backend fits without changing callers.
  */
-import type { Change, DatabaseDefinition, FailedRecord, PageLogUpdate, SyncMode } from '../core/types.js';
+import type { Change, DatabaseDefinition, EqualVersions, FailedRecord, PageLogUpdate, SyncMode } from '../core/types.js';
 
 /** One cycle of a sync: a full cycle (every replace cycle) sweeps what it did not write. */
 export interface Cycle {
@@ -85,6 +85,8 @@ export interface CommitBatch {
   nextState: unknown;
   /** Applied to the partition's page log in the same transaction (see ExecuteResult.pageLog). */
   pageLog?: PageLogUpdate;
+  /** How equal versions tie (SyncDefinition.equalVersions). */
+  equalVersions?: EqualVersions;
   /** The partition finished its cycle with this batch (hasMore was false). */
   partitionDone: boolean;
 }

@@ -12,6 +12,7 @@ import { pageRoutes } from './pages.js';
 import { keysetRoutes } from './keyset.js';
 import { searchRoutes } from './search.js';
 import { serviceNowRoutes } from './servicenow.js';
+import { stripeRoutes } from './stripe.js';
 
 export const routes: readonly SandboxRoute[] = [
   ...cursorRoutes,
@@ -24,6 +25,7 @@ export const routes: readonly SandboxRoute[] = [
   ...searchRoutes,
   ...deleteRoutes,
   ...eventRoutes,
+  ...stripeRoutes,
   ...deltaRoutes,
   ...authVariantRoutes,
 ];

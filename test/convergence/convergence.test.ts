@@ -17,7 +17,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { NO_DIFF } from './rows.js';
 import { runScenario, type ScenarioReport } from './scenario.js';
-import type { StrategyName } from './strategies.js';
+import { strategies, type StrategyName } from './strategies.js';
 
 /** Seeds and the replica lag each runs with (0 makes writes inside a cycle visible to its next page). */
 const RUNS: ReadonlyArray<{ seed: number; lagMs: number }> = [
@@ -50,6 +50,7 @@ const VARIANTS: Variant[] = [
   { strategy: 'flip-flop', fullSync: '1s' },
   { strategy: 'sweep', fullSync: '1s' },
   { strategy: 'event-feed', fullSync: '1s' },
+  { strategy: 'stripe-events' },
 ];
 
 const title = (v: Variant) => (v.fullSync ? `${v.strategy} with a full sync every ${v.fullSync}` : v.strategy);
@@ -57,7 +58,7 @@ const title = (v: Variant) => (v.fullSync ? `${v.strategy} with a full sync ever
 function summary(r: ScenarioReport): string {
   const m = r.mutations;
   return `[convergence] ${r.strategy}${r.fullSync ? ` fullSync=${r.fullSync}` : ''} seed=${r.seed} lag=${r.lagMs}ms steps=${r.steps} ` +
-    `writes: create=${m.create} update=${m.update} remove=${m.remove} bulk=${m.bulk} (${m.bulkRows} rows) midCycle=${r.midCycle} ` +
+    `writes: create=${m.create} update=${m.update} remove=${m.remove} bulk=${m.bulk} (${m.bulkRows} rows) burst=${m.burst} midCycle=${r.midCycle} ` +
     `cycles=${r.cycles} full=${r.fullCycles} overlapping=${r.overlaps} convergence=${r.passes} passes/${r.convergenceCycles} cycles ` +
     `deleted=${r.deleted} swept=${r.swept} stale=${r.stale} rows=${r.rows} ${r.durationMs}ms`;
 }
@@ -96,6 +97,7 @@ for (const variant of VARIANTS) {
       // The run did what it claims: every kind of write, and some inside running cycles.
       expect(Math.min(report.mutations.create, report.mutations.update, report.mutations.remove, report.mutations.bulk)).toBeGreaterThan(0);
       expect(report.midCycle).toBeGreaterThan(0);
+      if (strategies[variant.strategy].sameSecondWrites) expect(report.mutations.burst).toBeGreaterThan(0);
     });
   });
 }

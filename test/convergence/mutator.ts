@@ -8,6 +8,8 @@
  *   updated_at and its last write (the time of its last event) are in the past. A second write in
  *   the same millisecond would carry the same version with other content, which a version-ordered
  *   store can only place by delivery order. Different records tie freely.
+ *   (With `sameSecondWrites`, bursts write one record several times at once on purpose: for a feed whose
+ *   versions are whole seconds, whose own order breaks the tie.)
  * - A backdated bulk edit is at most `maxBackdateMs` old when it happens. A consistency buffer
  *   covers replica lag plus backdating, no more: an edit stamped further back than
  *   buffer − lag can surface below a cursor that already moved on, in any engine.
@@ -16,7 +18,7 @@ import type { SandboxSource, SourceRecord } from '../../sandbox/server.js';
 import { STAGES } from '../../sandbox/server.js';
 import type { Random } from '../support/prng.js';
 
-export type MutationKind = 'create' | 'update' | 'remove' | 'bulk';
+export type MutationKind = 'create' | 'update' | 'remove' | 'bulk' | 'burst';
 
 export interface MutationCounts {
   create: number;
@@ -25,16 +27,20 @@ export interface MutationCounts {
   bulk: number;
   /** Contacts touched by bulk edits. */
   bulkRows: number;
+  /** Records written several times within one second: created, updated, deleted. */
+  burst: number;
 }
 
 export interface MutatorOptions {
   maxBackdateMs: number;
   /** The live contact count the mix steers towards, so long runs neither empty nor bloat the table. */
   targetSize: number;
+  /** Also write one record two or three times within one second (see `burst`). */
+  sameSecondWrites?: boolean;
 }
 
 export class Mutator {
-  readonly counts: MutationCounts = { create: 0, update: 0, remove: 0, bulk: 0, bulkRows: 0 };
+  readonly counts: MutationCounts = { create: 0, update: 0, remove: 0, bulk: 0, bulkRows: 0, burst: 0 };
   /** Every write, in order, for the failure message of a seed that does not converge. */
   readonly log: string[] = [];
   private serial = 0;
@@ -60,11 +66,38 @@ export class Mutator {
       update: 3.5,
       remove: size > 1.2 ? 4 : 2,
       bulk: 1.5,
+      burst: this.options.sameSecondWrites ? 3 : 0,
     });
     if (kind === 'create' || writable.length === 0) return this.create(random, where);
     if (kind === 'update') return this.update(random, where, random.pick(writable));
     if (kind === 'remove') return this.remove(where, random.pick(writable));
+    if (kind === 'burst') return this.burst(random, where, writable);
     return this.bulk(random, where, writable, now);
+  }
+
+  /**
+   * One record written two or three times in a row, within one second: a new one created, updated and
+   * deleted; an existing one updated then deleted; or updated twice. Only the feed's order says which
+   * of its events is the newest.
+   */
+  private burst(random: Random, where: string, writable: SourceRecord[]): void {
+    const shape = random.weighted({ createUpdateDelete: 1, updateDelete: 1, updateUpdate: 1 });
+    const n = ++this.serial;
+    const target = shape === 'createUpdateDelete' || writable.length === 0
+      ? this.source.create('contacts', { name: `Burst ${n}`, email: `burst-${n}@example.com`, stage: random.pick(STAGES) })
+      : random.pick(writable);
+    const steps = [shape === 'createUpdateDelete' || writable.length === 0 ? 'create' : null];
+    const updated = this.source.update('contacts', target.id, this.patch(random));
+    steps.push('update');
+    if (shape === 'updateUpdate') {
+      this.source.update('contacts', target.id, this.patch(random));
+      steps.push('update');
+      this.lastWrite.set(target.id, Date.parse(updated.updated_at));
+    } else {
+      this.source.remove('contacts', target.id);
+      steps.push('remove');
+    }
+    this.record('burst', where, `${target.id}: ${steps.filter(Boolean).join(', ')} at ${updated.updated_at}`);
   }
 
   private create(random: Random, where: string): void {

@@ -80,6 +80,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     const mutator = new Mutator(sandbox.source, {
       maxBackdateMs: Math.max(0, BUFFER_MS - options.lagMs - BACKDATE_MARGIN_MS),
       targetSize: options.contacts,
+      sameSecondWrites: 'sameSecondWrites' in strategy && strategy.sameSecondWrites,
     });
     // Writes inside cycles draw from their own stream: whether a hook fires depends on how many
     // requests a cycle made, and the plan of the steps should not shift with it.

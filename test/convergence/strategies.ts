@@ -4,7 +4,7 @@
  */
 import type { Random } from '../support/prng.js';
 
-export type StrategyName = 'sweep' | 'markers' | 'flip-flop' | 'event-feed';
+export type StrategyName = 'sweep' | 'markers' | 'flip-flop' | 'event-feed' | 'stripe-events';
 
 /** Syncs of one cycle step: run one after the other, or all at once (overlapping cycles). */
 export interface CyclePlan {
@@ -29,6 +29,11 @@ export interface Strategy {
    * already be exact, and only removed ones may linger.
    */
   deletesOnlyAtEnd: boolean;
+  /**
+   * The feed's versions have whole seconds: the mutator also writes one record several times within
+   * one second (created, updated, deleted), the ties a version order cannot break by itself.
+   */
+  sameSecondWrites?: boolean;
 }
 
 const sequential = (...syncs: string[]): CyclePlan => ({ syncs, overlap: false });
@@ -67,5 +72,13 @@ export const strategies = {
     step: () => sequential('c.events'),
     pass: ['c.events'],
     deletesOnlyAtEnd: false,
+  },
+  'stripe-events': {
+    spec: 'test/convergence/specs/stripe-events.yaml',
+    first: sequential('c.events'),
+    step: () => sequential('c.events'),
+    pass: ['c.events'],
+    deletesOnlyAtEnd: false,
+    sameSecondWrites: true,
   },
 } satisfies Record<StrategyName, Strategy>;

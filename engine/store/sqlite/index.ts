@@ -135,7 +135,8 @@ export class SqliteStore implements Store {
       if (batch.lock && !this.locks.refresh(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
       this.cycles.requireOpen(cycle);
       const seq = this.sequence.next();
-      const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, seq, time);
+      const ties = { firstInCycle: batch.equalVersions === 'firstInCycle', cycle: cycle.id };
+      const result = writeChanges(table, { links: this.links, tombstones: this.tombstones }, batch.changes, seq, time, ties);
       markSeen(table, batch.failed.flatMap((failure) => (failure.key === null ? [] : [failure.key])), seq);
       this.cycles.addUnkeyedFailures(cycle, batch.failed.filter((failure) => failure.key === null).length);
       this.checkpoints.put({

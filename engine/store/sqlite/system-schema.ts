@@ -170,6 +170,11 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (sync, partition, seq)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The cycle that wrote a tombstone's version: within one cycle of a newest-first feed, an equal
+  -- version delivered later is older (rows.ts). NULL for tombstones written before this existed.
+  ALTER TABLE _tombstones ADD COLUMN cycle INTEGER;
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

@@ -98,13 +98,17 @@ export class ManagedTables {
     });
   }
 
-  private hasVersionColumn(table: ManagedTable): boolean {
-    return this.db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = '_version'").get(table.name) !== undefined;
+  private hasVersionColumn(table: ManagedTable, column = '_version_cycle'): boolean {
+    return this.db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table.name, column) !== undefined;
   }
 
-  /** Tables created before versioned writes existed lack `_version`; their rows start unversioned. */
+  /**
+   * Tables created before versioned writes existed lack `_version` (their rows start unversioned), and
+   * those created before equal versions were ordered lack `_version_cycle` (NULL: no cycle wrote it).
+   */
   private addVersionColumn(table: ManagedTable): void {
-    if (!this.hasVersionColumn(table)) this.db.exec(`ALTER TABLE ${table.quoted} ADD COLUMN _version REAL`);
+    if (!this.hasVersionColumn(table, '_version')) this.db.exec(`ALTER TABLE ${table.quoted} ADD COLUMN _version REAL`);
+    if (!this.hasVersionColumn(table, '_version_cycle')) this.db.exec(`ALTER TABLE ${table.quoted} ADD COLUMN _version_cycle INTEGER`);
   }
 
   /** Creates the table if no database of that name exists yet; true when it did. */
@@ -128,7 +132,7 @@ export class ManagedTables {
     const propertyColumns = table.columns.map((column) => `, ${column.quoted} ${column.codec.sqlType}`).join('');
     this.db.exec(
       `CREATE TABLE ${table.quoted} (_key TEXT PRIMARY KEY, _seq INTEGER NOT NULL, _icon TEXT, _content TEXT, ` +
-        `_updated_at TEXT, _version REAL${propertyColumns})`,
+        `_updated_at TEXT, _version REAL, _version_cycle INTEGER${propertyColumns})`,
     );
     this.db.exec(`CREATE INDEX ${quoteIdentifier(`${table.name}._seq`)} ON ${table.quoted} (_seq)`);
     this.db.prepare('INSERT INTO _databases (name, created_at) VALUES (?, ?)').run(table.name, new Date().toISOString());

@@ -14,22 +14,30 @@ export class Tombstones {
   private readonly upsert: Statement;
 
   constructor(db: Connection) {
-    this.getOne = db.prepare('SELECT version FROM _tombstones WHERE database = ? AND key = ?');
+    this.getOne = db.prepare('SELECT version, cycle FROM _tombstones WHERE database = ? AND key = ?');
     this.upsert = db.prepare(
-      `INSERT INTO _tombstones (database, key, version) VALUES (?, ?, ?)
-       ON CONFLICT (database, key) DO UPDATE SET version = max(version, excluded.version)`,
+      `INSERT INTO _tombstones (database, key, version, cycle) VALUES (?, ?, ?, ?)
+       ON CONFLICT (database, key) DO UPDATE SET
+         cycle = CASE WHEN excluded.version >= version THEN excluded.cycle ELSE cycle END,
+         version = max(version, excluded.version)`,
     );
   }
 
-  version(database: string, key: string): number | undefined {
-    return (this.getOne.get(database, key) as { version: number } | undefined)?.version;
+  get(database: string, key: string): { version: number; cycle: number | null } | undefined {
+    return this.getOne.get(database, key) as { version: number; cycle: number | null } | undefined;
   }
 
-  /** Keeps the newer of `version` and the key's existing tombstone. */
-  record(database: string, key: string, version: number): void {
-    this.upsert.run(database, key, version);
+  /** Keeps the newer of `version` (written in `cycle`) and the key's existing tombstone. */
+  record(database: string, key: string, version: number, cycle: number | null): void {
+    this.upsert.run(database, key, version, cycle);
   }
 
-  /** SQL that is true when the key has a tombstone newer than the change; parameters: database, key, version. */
-  static readonly newerExists = 'EXISTS (SELECT 1 FROM _tombstones WHERE database = ? AND key = ? AND version > ?)';
+  /**
+   * SQL that is true when the key has a tombstone that beats the change; parameters: database, key,
+   * version. `firstInCycle`: also a tombstone of the same version written in this cycle (parameter 4).
+   */
+  static beats(firstInCycle: boolean): string {
+    const tie = firstInCycle ? ' OR (version = ? AND cycle IS ?)' : '';
+    return `EXISTS (SELECT 1 FROM _tombstones WHERE database = ? AND key = ? AND (version > ?${tie}))`;
+  }
 }

@@ -68,7 +68,7 @@ describe('system schema migration 2', () => {
     const db = new Database(stores.path(), { readonly: true });
     const columns = db.prepare(`SELECT name FROM pragma_table_info('crm.contacts')`).pluck().all();
     db.close();
-    expect(columns).toEqual(['_key', '_seq', '_icon', '_content', '_updated_at', 'Name', 'Age', 'VIP', '_version']);
+    expect(columns).toEqual(['_key', '_seq', '_icon', '_content', '_updated_at', 'Name', 'Age', 'VIP', '_version', '_version_cycle']);
   });
 });
 

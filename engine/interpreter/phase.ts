@@ -232,12 +232,28 @@ function positionCursor(rules: PhaseRules, position: unknown): RequestCursor | u
   return { ...reached, value: canonicalValue(reached.value, inc.rules, 'pagination position') };
 }
 
-/** min(high-water, now − buffer); now − buffer after a cycle with no records; never backwards. */
+/**
+ * min(high-water, now − buffer); now − buffer after a cycle with no records; never backwards.
+ *
+ * A high on a whole second (or day) at least that far below now − buffer is passed by it: the cycle
+ * read every record from the cursor on, and all of (high, high + 1 s] is old enough to be visible, so
+ * it holds none — while an API whose `since` is inclusive (GitHub, Zendesk) would answer every record
+ * of that second again in each idle cycle, all of a bulk edit of thousands.
+ */
 function finalCursor(cursor: CursorPosition | undefined, high: CursorPosition | undefined, until: CursorPosition | undefined, rules: CursorRules): CursorPosition | undefined {
   let next = high ?? until ?? cursor;
   if (next && until && compareValues(next.value, until.value, rules.type) > 0) next = until;
+  else if (next && next === high && until && rules.type === 'timestamp') next = pastWholeSecond(high, until, rules);
   if (cursor && next && comparePositions(next, cursor, rules.type) < 0) next = cursor;
   return next;
+}
+
+function pastWholeSecond(high: CursorPosition, until: CursorPosition, rules: CursorRules): CursorPosition {
+  const ms = Date.parse(String(high.value));
+  const step = rules.format === 'date' ? 86_400_000 : 1000;
+  if (ms % step !== 0) return high;
+  const after = new Date(ms + step).toISOString();
+  return compareValues(after, until.value, rules.type) <= 0 ? { value: after, id: null } : high;
 }
 
 /** A page state; the walk's counts only once there are some (a cycle's first page has none). */

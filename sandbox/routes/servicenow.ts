@@ -1,11 +1,14 @@
 /**
  * ServiceNow Table API style: keyset pagination written in its own encoded-query language, e.g.
- *   sys_updated_on>X^ORsys_updated_on=X^sys_id>Y^ORDERBYsys_updated_on^ORDERBYsys_id
- * Only that small grammar is parsed: terms `field<op>value` joined by `^` (AND), `^OR` and `^NQ`
- * (both start a new OR-ed group), plus `ORDERBY`/`ORDERBYDESC`. AND binds tighter than OR here, so
- * the string above means the keyset predicate (real ServiceNow binds ^OR tighter and needs ^NQ for
- * it). Timestamps have second precision (`YYYY-MM-DD HH:mm:ss`, UTC), so ties are far more common
- * than on the millisecond endpoints — as they are in ServiceNow.
+ *   sys_updated_on>X^NQsys_updated_on=X^sys_id>Y^ORDERBYsys_updated_on^ORDERBYsys_id
+ * Only a small part of that language is parsed, with ServiceNow's documented precedence: `^NQ`
+ * ("new query") splits the string into sub-queries that are OR-ed; inside one, terms
+ * `field<op>value` are joined by `^` (AND), and a `^OR` term is OR-ed with the term just before it
+ * only, so `a^ORb^c` is (a OR b) AND c and each sub-query is an AND of OR-clauses. `ORDERBY` /
+ * `ORDERBYDESC` sort. The string above is therefore the keyset predicate; the tempting
+ * `sys_updated_on>X^ORsys_updated_on=X^sys_id>Y` means (updated >= X) AND sys_id > Y and skips rows.
+ * Timestamps have second precision (`YYYY-MM-DD HH:mm:ss`, UTC), so ties are far more common than
+ * on the millisecond endpoints — as they are in ServiceNow.
  */
 import type { SourceRecord } from '../data.js';
 import type { SandboxCtx, SandboxRoute } from '../env.js';
@@ -26,9 +29,11 @@ interface Order {
   field: string;
   desc: boolean;
 }
+/** Terms OR-ed together: one term, or a term followed by its `^OR` terms. */
+type Clause = Term[];
 interface SnowQuery {
-  /** OR of AND-groups; empty means "every record". */
-  groups: Term[][];
+  /** The `^NQ` sub-queries, OR-ed; each is an AND of clauses. Empty means "every record". */
+  queries: Clause[][];
   orderBy: Order[];
 }
 type SnowRow = SourceRecord & { sys_id: string; sys_updated_on: string; sys_created_on: string };
@@ -48,7 +53,7 @@ function parseTerm(text: string): Term {
   if (!FIELDS.has(field)) throw snowError(`unknown field ${field}; queryable: ${[...FIELDS].join(', ')}`);
   if (!DATETIME_FIELDS.has(field)) return { field, op: op as Op, value };
   // An empty value sorts before every time, so a first keyset request with no cursor yet
-  // (`sys_updated_on>^ORsys_updated_on=^sys_id>`) means "from the beginning".
+  // (`sys_updated_on>^NQsys_updated_on=^sys_id>`) means "from the beginning".
   if (value === '') return { field, op: op as Op, value, second: ['', ''] };
   if (!DATETIME.test(value)) throw snowError(`${field} needs a value like 2024-01-31 23:59:59`);
   const start = Date.parse(`${value.replace(' ', 'T')}Z`);
@@ -56,21 +61,24 @@ function parseTerm(text: string): Term {
 }
 
 function parseSnowQuery(query: string): SnowQuery {
-  const groups: Term[][] = [];
+  const queries: Clause[][] = [];
   const orderBy: Order[] = [];
   for (const part of query.split('^NQ')) {
-    let group: Term[] = [];
-    groups.push(group);
+    const clauses: Clause[] = [];
     for (const token of part.split('^')) {
       if (token === '') continue;
       if (token.startsWith('ORDERBYDESC')) orderBy.push({ field: token.slice(11), desc: true });
       else if (token.startsWith('ORDERBY')) orderBy.push({ field: token.slice(7), desc: false });
-      else if (token.startsWith('OR')) groups.push((group = [parseTerm(token.slice(2))]));
-      else group.push(parseTerm(token));
+      else if (token.startsWith('OR')) {
+        const previous = clauses.at(-1);
+        if (!previous) throw snowError(`^${token} has no term before it to OR with`);
+        previous.push(parseTerm(token.slice(2)));
+      } else clauses.push([parseTerm(token)]);
     }
+    if (clauses.length > 0) queries.push(clauses);
   }
   for (const o of orderBy) if (!FIELDS.has(o.field)) throw snowError(`cannot order by ${o.field}`);
-  return { groups: groups.filter((g) => g.length > 0), orderBy };
+  return { queries, orderBy };
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -113,7 +121,7 @@ function holds(row: SourceRecord, { field: name, op, value, second }: Term): boo
 }
 
 function matches(row: SourceRecord, q: SnowQuery): boolean {
-  return q.groups.length === 0 || q.groups.some((group) => group.every((term) => holds(row, term)));
+  return q.queries.length === 0 || q.queries.some((clauses) => clauses.every((clause) => clause.some((term) => holds(row, term))));
 }
 
 /**
@@ -144,18 +152,20 @@ function toSnowRow(r: SourceRecord): SnowRow {
 }
 
 /**
- * The slice of the (sys_updated_on, sys_id)-ordered rows that can match: each group's sys_updated_on
- * terms bound it (the order is monotone in the second), and the union of the groups' ranges is kept.
- * A keyset walk over a large table then scans one page's worth of rows, not the table.
+ * The slice of the (sys_updated_on, sys_id)-ordered rows that can match: in each sub-query the
+ * clauses that are a single sys_updated_on term bound it (the order is monotone in the second; an
+ * OR-clause bounds nothing), and the span of the sub-queries' ranges is kept. A keyset walk over a
+ * large table then scans one page's worth of rows, not the table.
  */
 function candidates(rows: readonly SourceRecord[], q: SnowQuery): readonly SourceRecord[] {
-  if (q.groups.length === 0) return rows;
+  if (q.queries.length === 0) return rows;
   const sec = (r: SourceRecord) => toSnowTime(r.updated_at);
-  const ranges = q.groups.map((group) => {
+  const ranges = q.queries.map((clauses) => {
     let start = 0;
     let end = rows.length;
-    for (const { field: name, op, value } of group) {
-      if (name !== 'sys_updated_on') continue;
+    for (const clause of clauses) {
+      if (clause.length !== 1 || clause[0].field !== 'sys_updated_on') continue;
+      const { op, value } = clause[0];
       if (op === '>') start = Math.max(start, lowerBound(rows, (r) => sec(r) <= value));
       if (op === '>=' || op === '=') start = Math.max(start, lowerBound(rows, (r) => sec(r) < value));
       if (op === '<') end = Math.min(end, lowerBound(rows, (r) => sec(r) < value));

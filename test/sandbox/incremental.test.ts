@@ -77,7 +77,7 @@ describe('tied timestamps from a bulk edit', () => {
     const got = await walk<string>(`sys_updated_on>=${T}`, async (q) => {
       const { body } = await get(sb, `/v1/snow/contacts?sysparm_limit=7&sysparm_query=${encodeURIComponent(`${q}^ORDERBYsys_updated_on^ORDERBYsys_id`)}`);
       const last = body.result.at(-1);
-      return { records: body.result, next: last && `sys_updated_on>${last.sys_updated_on}^ORsys_updated_on=${last.sys_updated_on}^sys_id>${last.sys_id}` };
+      return { records: body.result, next: last && `sys_updated_on>${last.sys_updated_on}^NQsys_updated_on=${last.sys_updated_on}^sys_id>${last.sys_id}` };
     });
     expect(ids(got)).toEqual([...tied].sort());
   });
@@ -128,7 +128,7 @@ describe('POST search details', () => {
 
 describe('query-language errors', () => {
   it('ServiceNow reads an empty keyset cursor as "from the beginning"', async () => {
-    const q = 'sys_updated_on>^ORsys_updated_on=^sys_id>^ORDERBYsys_updated_on^ORDERBYsys_id';
+    const q = 'sys_updated_on>^NQsys_updated_on=^sys_id>^ORDERBYsys_updated_on^ORDERBYsys_id';
     const { status, headers } = await get(sb, `/v1/snow/contacts?sysparm_limit=5&sysparm_query=${encodeURIComponent(q)}`);
     expect(status).toBe(200);
     expect(headers.get('x-total-count')).toBe('100');

@@ -118,7 +118,7 @@ const styles: Array<{ name: string; order: 'id' | 'updated' | 'snow'; walk: Walk
         const q = `${query}${query ? '^' : ''}ORDERBYsys_updated_on^ORDERBYsys_id`;
         const { body } = await get(sb, `/v1/snow/contacts?sysparm_limit=${N}&sysparm_query=${encodeURIComponent(q)}`);
         const last = body.result.at(-1);
-        const next = last && `sys_updated_on>${last.sys_updated_on}^ORsys_updated_on=${last.sys_updated_on}^sys_id>${last.sys_id}`;
+        const next = last && `sys_updated_on>${last.sys_updated_on}^NQsys_updated_on=${last.sys_updated_on}^sys_id>${last.sys_id}`;
         return { records: body.result, next };
       }),
   },

@@ -58,6 +58,12 @@ export interface ExecuteResult<S = unknown> {
    * the whole list into its state with every commit.
    */
   pageLog?: PageLogUpdate;
+  /**
+   * A failure that does not stop the cycle: one stream of a sync failed and another runs instead
+   * (a flip-flop delete stream). The loop commits this result, goes on, and fails the run with this
+   * error once the cycle's work is done.
+   */
+  deferredError?: Error;
 }
 
 /** `reset` empties the partition's page log before `add` is appended. */

@@ -10,7 +10,7 @@ import type { Anchor, Sync } from '../spec/types.generated.js';
 import { SyncError } from '../core/errors.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { describeRequest } from '../http/request.js';
-import { canonicalValue, cursorRules, upperBound, type CursorPosition } from './cursor.js';
+import { canonicalValue, cursorRules, initialPosition, upperBound, type CursorPosition } from './cursor.js';
 import { deltaStartState } from './execute.js';
 import type { ConnectorHttp } from './http.js';
 import { compileRequest } from './request.js';
@@ -55,7 +55,7 @@ export function compileAnchor(sync: string, anchor: Anchor, delta: Sync | undefi
       const raw = selectFirst(valuePath, response.body);
       // An API with no position yet (an empty event feed): the delta starts from its initial cursor.
       const where = `${describeRequest(response.request ?? request)}: anchor.value ${valuePath}`;
-      const cursor = raw === undefined || raw === null ? rules.initial : { value: canonicalValue(raw, rules, where), id: null };
+      const cursor = raw === undefined || raw === null ? initialPosition(rules, now) : { value: canonicalValue(raw, rules, where), id: null };
       return stateAt(cursor, now);
     },
   };

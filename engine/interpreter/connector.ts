@@ -14,7 +14,7 @@ import { matchesCondition } from '../extract/conditions.js';
 import { compileRecordMapper } from '../mapping/record-mapper.js';
 import { SyncError } from '../core/errors.js';
 import { compileAnchor } from './anchor.js';
-import { cursorRules } from './cursor.js';
+import { cursorRules, initialPosition } from './cursor.js';
 import { compileDeleteStream } from './delete-stream.js';
 import { compileExecute, type SpecState } from './execute.js';
 import { parentPartitions, staticPartitions, type PartitionLister } from './partitions.js';
@@ -145,7 +145,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     partitions: definition.partitions,
     templateContext: (partition: Partition, now: Date): TemplateContext => ({
       vars: deps.vars, secrets: deps.secrets, partition: partition.value, now: now.toISOString(),
-      cursor: incremental?.rules.initial,
+      cursor: incremental && initialPosition(incremental.rules, now),
     }),
     select: (record: unknown) => {
       if (spec.filter && !matchesCondition(spec.filter, record)) return undefined;

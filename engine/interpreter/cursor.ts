@@ -6,6 +6,7 @@
  */
 import type { Cursor as CursorSpec } from '../spec/types.generated.js';
 import { SyncError } from '../core/errors.js';
+import { parseSchedule } from '../schedule/parse.js';
 
 /** A position in the source: the cursor value and, when ties are possible, the tie-breaker id. */
 export interface CursorPosition {
@@ -21,7 +22,10 @@ export interface CursorRules {
   format: CursorFormat;
   bufferMs: number;
   descending: boolean;
+  /** Where the first cycle starts; read it through initialPosition (`initial: { ago }` depends on now). */
   initial: CursorPosition | undefined;
+  /** `initial: { ago }`: the first cycle starts this long before its own start. */
+  initialAgoMs: number | undefined;
   /** Event feeds (number/string cursors): the record's time; records younger than now − buffer wait. */
   timeField: string | undefined;
 }
@@ -36,12 +40,26 @@ export function cursorRules(spec: CursorSpec): CursorRules {
     bufferMs: Math.round((spec.bufferSeconds ?? 10) * 1000),
     descending: spec.order === 'descending',
     initial: undefined,
+    initialAgoMs: undefined,
     timeField: spec.timeField,
   };
-  if (spec.initial !== undefined) rules.initial = { value: canonicalValue(spec.initial, rules, 'cursor.initial'), id: null };
+  if (typeof spec.initial === 'object') rules.initialAgoMs = intervalMs(spec.initial.ago);
+  else if (spec.initial !== undefined) rules.initial = { value: canonicalValue(spec.initial, rules, 'cursor.initial'), id: null };
   else if (type === 'timestamp') rules.initial = { value: EPOCH, id: null };
   else if (type === 'number') rules.initial = { value: 0, id: null };
   return rules;
+}
+
+/** The first cycle's cursor; `cycleStartedAt` places a relative one (the same in every run of that cycle). */
+export function initialPosition(rules: CursorRules, cycleStartedAt: Date): CursorPosition | undefined {
+  if (rules.initialAgoMs === undefined) return rules.initial;
+  return { value: new Date(cycleStartedAt.getTime() - rules.initialAgoMs).toISOString(), id: null };
+}
+
+function intervalMs(text: string): number {
+  const parsed = parseSchedule(text);
+  if (!parsed.ok || parsed.schedule.kind !== 'interval') throw new SyncError('bad-cursor', `cursor.initial.ago: ${parsed.ok ? 'expected an interval' : parsed.message}`);
+  return parsed.schedule.ms;
 }
 
 /** A raw value from a record (or the spec) as the canonical cursor value. */

@@ -15,8 +15,18 @@
  * A full cycle (ctx.full: periodic, --full, or a resync) starts without state, runs the delta alone
  * (the cycle's sweep removes what was deleted before it) and hands over to the delete stream, which
  * catches up on what was deleted while the cycle ran.
+ *
+ * A delete stream with no position yet starts where its delta's first cycle started: a deletion
+ * older than that concerns a record the delta never read. An explicit `cursor.initial` overrides it.
+ *
+ * Neither stream starves the other: when one fails (a 400 for a window the API refuses, a 500 after
+ * every retry), the other runs in the same cycle and the failure is reported when the cycle ends
+ * (ExecuteResult.deferredError) — the failed stream keeps its position and is retried in its next
+ * turn. `failing` names it until it completes a walk; a failure while the other is failing ends
+ * the cycle at once.
  */
 import type { ExecuteContext, ExecuteResult } from '../core/types.js';
+import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 import { upperBound } from './cursor.js';
 import { compilePhase, type PhaseResult, type PhaseRules, type PhaseState } from './phase.js';
 
@@ -27,6 +37,8 @@ export interface SpecState extends PhaseState {
   phase?: PhaseName;
   /** Flip-flop syncs: where the delete stream stands. */
   deletes?: PhaseState;
+  /** Flip-flop syncs: the stream that failed in its last turn, until it completes a walk. */
+  failing?: PhaseName;
 }
 
 export interface SpecSyncParts {
@@ -46,15 +58,39 @@ export function compileExecute(parts: SpecSyncParts) {
   }
   const deleteRules = parts.deletes;
   const deletes = compilePhase(deleteRules);
-  return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
-    if (state?.phase === 'deletes' && !ctx.full) {
-      const result = await deletes(state.deletes, ctx);
-      return toResult(result, flipFlopState(result.done ? 'delta' : 'deletes', { cursor: state.cursor }, result.state));
+  const runPhase = async (phase: PhaseName, state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> => {
+    if (phase === 'deletes') {
+      const result = await deletes(state?.deletes, ctx);
+      const failing = result.done && state?.failing === 'deletes' ? undefined : state?.failing;
+      return toResult(result, flipFlopState(result.done ? 'delta' : 'deletes', deltaOf(state), result.state, failing));
     }
     const result = await delta(deltaOf(state), ctx);
-    const deletesState = ctx.full && result.done ? deletesAfterFullCycle(deleteRules, state?.deletes, ctx) : state?.deletes;
-    return toResult(result, flipFlopState(result.done ? 'deletes' : 'delta', result.state, deletesState));
+    const deletesState = state?.deletes ?? (!state && !ctx.full ? deletesFromStart(deleteRules, ctx) : undefined);
+    const after = ctx.full && result.done ? deletesAfterFullCycle(deleteRules, state?.deletes, ctx) : deletesState;
+    const failing = result.done && state?.failing === 'delta' ? undefined : state?.failing;
+    return toResult(result, flipFlopState(result.done ? 'deletes' : 'delta', result.state, after, failing));
   };
+  return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
+    const phase: PhaseName = state?.phase === 'deletes' && !ctx.full ? 'deletes' : 'delta';
+    try {
+      return await runPhase(phase, state, ctx);
+    } catch (error) {
+      const other: PhaseName = phase === 'delta' ? 'deletes' : 'delta';
+      // A full cycle needs its whole delta (it sweeps what it did not read); cancellation and an
+      // expired position are the loop's to handle; both streams failing ends the cycle.
+      if (ctx.full || ctx.signal.aborted || error instanceof ResyncRequired || state?.failing === other) throw error;
+      const handedOver = flipFlopState(other, deltaOf(state), state?.deletes, phase);
+      return { changes: [], hasMore: true, nextState: handedOver, deferredError: streamFailure(phase, error) };
+    }
+  };
+}
+
+/** The failure of one stream, named, with the original's code. */
+function streamFailure(phase: PhaseName, error: unknown): SyncError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const label = phase === 'deletes' ? 'delete stream' : 'delta';
+  const other = phase === 'deletes' ? 'the delta' : 'the delete stream';
+  return new SyncError(typeof code === 'string' ? code : 'stream-failed', `${label} failed (${other} ran instead; it is retried in its next turn): ${describeError(error)}`, { cause: error });
 }
 
 /** The state a delta starts from at `cursor` (an anchor snapshot), in the shape its execute reads. */
@@ -74,18 +110,30 @@ function deletesAfterFullCycle(rules: PhaseRules, previous: PhaseState | undefin
   return until ? { cursor: until } : previous && { cursor: previous.cursor };
 }
 
-/** The delta's part of a flip-flop state: everything but the phase and the delete stream's. */
+/**
+ * A timestamp delete stream with no position and no `initial` of its own, when its delta starts for
+ * the first time: from this cycle's now − buffer, not from the epoch an API may refuse.
+ */
+function deletesFromStart(rules: PhaseRules, ctx: ExecuteContext): PhaseState | undefined {
+  const cursorRules = rules.incremental?.rules;
+  if (!cursorRules || rules.incremental?.spec.initial !== undefined) return undefined;
+  const until = upperBound(ctx.cycleStartedAt, cursorRules);
+  return until && { cursor: until };
+}
+
+/** The delta's part of a flip-flop state: everything but the phase, the delete stream's and the failing mark. */
 function deltaOf(state: SpecState | undefined): PhaseState | undefined {
   if (!state) return undefined;
-  const { phase: _phase, deletes: _deletes, ...delta } = state;
+  const { phase: _phase, deletes: _deletes, failing: _failing, ...delta } = state;
   return delta;
 }
 
 /** Keys in reading order, for `state show`; absent parts are left out rather than shown empty. */
-function flipFlopState(phase: PhaseName, delta: PhaseState | undefined, deletes: PhaseState | undefined): SpecState {
+function flipFlopState(phase: PhaseName, delta: PhaseState | undefined, deletes: PhaseState | undefined, failing?: PhaseName): SpecState {
   const state: SpecState = { phase, ...definedOf(delta) };
   const deletesState = definedOf(deletes);
   if (Object.keys(deletesState).length > 0) state.deletes = deletesState;
+  if (failing) state.failing = failing;
   return state;
 }
 

@@ -19,7 +19,7 @@ import { describeRequest } from '../http/request.js';
 import type { MapContext } from '../mapping/record-mapper.js';
 import type { TemplateContext } from '../template/render.js';
 import {
-  canonicalValue, comparePositions, compareValues, renderValue, upperBound, type CursorPosition, type CursorRules,
+  canonicalValue, comparePositions, compareValues, initialPosition, renderValue, upperBound, type CursorPosition, type CursorRules,
 } from './cursor.js';
 import { nextPart, type CachedPage } from './page-parts.js';
 import { placeRecords, youngAfter } from './placement.js';
@@ -119,7 +119,7 @@ export function compilePhase(rules: PhaseRules): Phase {
 
   return async (state, ctx) => {
     const inc = rules.incremental;
-    const cursor = state?.cursor ?? inc?.rules.initial;
+    const cursor = state?.cursor ?? (inc && initialPosition(inc.rules, ctx.cycleStartedAt));
     const page = state?.page ?? { position: rules.stream.firstPosition(), skip: 0 };
     const count: WalkCount = { pages: page.pages ?? 0, records: page.records ?? 0 };
     const until = inc ? upperBound(ctx.cycleStartedAt, inc.rules) : undefined;

@@ -130,7 +130,7 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   });
   const run: CycleRun = {
     ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
-    unkeyed: { count: 0 }, partitionMetrics: new Set(),
+    unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {},
   };
 
   try {
@@ -159,6 +159,8 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     if (cycle.full && unkeyed > 0) notSwept = `${sync.name}: not swept — ${unkeyed} record(s) failed without a key, so rows this cycle did not see may still exist at the source`;
     totals.swept = await store.closeCycle(cycle, sync.database, partitions.map((partition) => partition.key), { sweep: unkeyed === 0, runId });
     totals.deleted += totals.swept;
+    // One stream failed while another did the cycle's work: the run says so, as a failure.
+    if (run.deferred.error) throw run.deferred.error;
     await store.finishRun(runId, { status: 'completed', ...metrics });
     return await journalEnd(store, summary('completed', null));
   } catch (error) {
@@ -215,6 +217,8 @@ interface CycleRun extends CycleOptions {
   unkeyed: { count: number };
   /** The counters of the partitions running now (added to `metrics` when each ends). */
   partitionMetrics: Set<SyncMetrics>;
+  /** The first ExecuteResult.deferredError of the run: it fails the run once the cycle is done. */
+  deferred: { error?: Error };
 }
 
 /** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
@@ -315,6 +319,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
     run.onCommit?.(event);
     run.onEvent?.({ type: 'commit', runId: run.runId, progress: result.progress ?? null, requests: requestsSoFar(shared.run), ...event });
+    if (result.deferredError) run.deferred.error ??= result.deferredError;
     if (!result.hasMore) return;
     state = result.nextState;
   }

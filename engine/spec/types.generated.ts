@@ -1041,9 +1041,16 @@ export interface Cursor {
    */
   tieBreaker?: string;
   /**
-   * Cursor for the first cycle. Default: 1970-01-01T00:00:00Z for timestamps, 0 for numbers, none for opaque.
+   * Cursor for the first cycle: a value, or for timestamp cursors `{ ago: 15d }` — that long before the first cycle starts (APIs that refuse older windows, such as Salesforce getDeleted). Default: 1970-01-01T00:00:00Z for timestamps, 0 for numbers, none for opaque; a delete stream's default is where its delta's first cycle started.
    */
-  initial?: string | number;
+  initial?:
+    | (string | number)
+    | {
+        /**
+         * How long before the first cycle's start: 45s, 30m, 36h, 15d.
+         */
+        ago: string;
+      };
   /**
    * Consistency buffer: the cursor never moves past now minus this many seconds.
    */

@@ -56,19 +56,21 @@ describe('flip-flop delete stream', () => {
     const { source } = h.sandbox;
     const opened = await h.open();
 
-    // Cycle 1, the delta: every contact; the next cycle is the delete stream's.
+    // Cycle 1, the delta: every contact; the next cycle is the delete stream's, which starts where
+    // this first cycle of its delta started (now − its buffer of 0): older deletions concern rows never read.
     expect(await runSync(opened, SYNC)).toMatchObject({ status: 'completed', upserted: 30, deleted: 0, requests: 1 });
     const deltaCursor = lastPosition(source.list('contacts'));
-    expect(await stateOf(opened, SYNC)).toEqual({ phase: 'deletes', cursor: deltaCursor });
+    const firstCycle = await cycleStart(opened);
+    expect(await stateOf(opened, SYNC)).toEqual({ phase: 'deletes', cursor: deltaCursor, deletes: { cursor: { value: firstCycle, id: null } } });
 
     const removed = [source.remove('contacts', 'cus_000003'), source.remove('contacts', 'cus_000017')];
     const renamed = source.update('contacts', 'cus_000010', { name: 'Renamed' });
     source.stats.clear();
 
-    // Cycle 2, the delete stream, from its initial cursor: the two deletions, nothing else.
+    // Cycle 2, the delete stream, from the delta's first cycle: the two deletions, nothing else.
     expect(await runSync(opened, SYNC)).toMatchObject({ status: 'completed', upserted: 0, deleted: 2, requests: 1 });
     expect(source.stats.filter({ pathPrefix: '/v1/' }).map((request) => request.path)).toEqual(['/v1/contacts/deleted']);
-    expect(sinceOf(source.stats.requests[0].url)).toBe('1970-01-01T00:00:00.000Z');
+    expect(sinceOf(source.stats.requests[0].url)).toBe(firstCycle);
     let rows = await rowsByKey(opened, 'crm.contacts');
     expect(rows.has('cus_000003') || rows.has('cus_000017')).toBe(false);
     expect(rows.get('cus_000010')).not.toMatchObject({ Name: 'Renamed' });
@@ -101,6 +103,7 @@ describe('flip-flop delete stream', () => {
     const opened = await h.open();
     expect(await runSync(opened, SYNC)).toMatchObject({ status: 'completed', upserted: 12 });
     const deltaCursor = lastPosition(source.list('contacts'));
+    const firstCycle = await cycleStart(opened);
     const removed = ['cus_000002', 'cus_000004', 'cus_000006', 'cus_000008', 'cus_000010'].map((id) => source.remove('contacts', id));
 
     // Pages of 3 and 2 deletions, commits of at most 2: 2 + 1, then 2. Stop after the first commit.
@@ -117,7 +120,7 @@ describe('flip-flop delete stream', () => {
       phase: 'deletes',
       cursor: deltaCursor,
       deletes: {
-        cursor: { value: '1970-01-01T00:00:00.000Z', id: null },
+        cursor: { value: firstCycle, id: null },
         high: { value: removed[1].deleted_at, id: null },
         page: { position: { at: null }, skip: 2 },
       },

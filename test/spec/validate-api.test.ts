@@ -66,3 +66,20 @@ describe('milliseconds a timer can hold', () => {
     ]);
   });
 });
+
+describe('relative initial cursors', () => {
+  const withCursor = (cursor: string) =>
+    MINIMAL_SPEC.replace('    request: { path: /contacts }', `    mode: incremental\n    request: { path: /contacts }\n    cursor: ${cursor}`);
+
+  test('initial: { ago } on a timestamp cursor is valid; on a number cursor it is refused where written', async () => {
+    expect((await validateCli({ spec: withCursor('{ field: $.updated_at, initial: { ago: 15d } }') })).code).toBe(0);
+    const number = await validateCli({ spec: withCursor('{ field: $.seq, type: number, initial: { ago: 15d } }') });
+    expect(number.code).toBe(2);
+    expect(number.lines).toEqual([
+      'crm.yaml:16:59  syncs.contacts.cursor.initial.ago: initial: { ago } counts back from now, so it needs a timestamp cursor; a number cursor takes a value',
+    ]);
+    const unit = await validateCli({ spec: withCursor('{ field: $.updated_at, initial: { ago: 2 weeks } }') });
+    expect(unit.code).toBe(2);
+    expect(unit.lines.join('\n')).toContain('syncs.contacts.cursor.initial');
+  });
+});

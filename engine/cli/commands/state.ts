@@ -88,6 +88,8 @@ async function anchorLines(opened: OpenedProject, names: string[], checkpoints: 
 /** What the table shows of a state; `rest` is what it does not recognise, as JSON (undefined: nothing). */
 interface StateView {
   phase: string;
+  /** Flip-flop syncs: the stream that failed in its last turn ('delta' or 'deletes'), else '-'. */
+  failing: string;
   cursor: string;
   deleteCursor: string;
   page: string;
@@ -107,7 +109,7 @@ const COLUMNS: Column[] = [
   { header: 'sync', cell: (line) => line.sync },
   { header: 'partition', cell: (line) => line.partition || '-' },
   { header: 'cycle', cell: (line) => line.cycle },
-  { header: 'phase', cell: (_, view) => view.phase },
+  { header: 'phase', cell: (_, view) => phaseCell(view) },
   { header: 'cursor', cell: (_, view) => view.cursor },
   { header: 'delete cursor', cell: (_, view) => view.deleteCursor },
   { header: 'page', cell: (_, view) => view.page },
@@ -126,17 +128,27 @@ export function stateTable(lines: StateLine[], redact: Redact = (text) => text):
 }
 
 const PHASES = ['delta', 'deletes'];
+
+/** A flip-flop phase as a reader calls the stream: 'delta' or 'delete stream'. */
+export const streamName = (phase: string): string => (phase === 'deletes' ? 'delete stream' : phase);
+
+/** `deletes`, or `delta (delete stream failing)` while the other stream fails its turns. */
+function phaseCell(view: StateView): string {
+  return view.failing === '-' ? view.phase : `${view.phase} (${streamName(view.failing)} failing)`;
+}
 /** Long values (tokens, next-page URLs) are cut: the table is for reading; --json has them whole. */
 const MAX_VALUE = 40;
 
 /** A spec sync's state read into columns; anything else is left in `rest`. */
 export function readState(state: unknown, redact: Redact = (text) => text): StateView {
-  const view: StateView = { phase: '-', cursor: '-', deleteCursor: '-', page: '-', rest: undefined };
+  const view: StateView = { phase: '-', failing: '-', cursor: '-', deleteCursor: '-', page: '-', rest: undefined };
   if (state === undefined || state === null) return view;
   if (!isPlainObject(state)) return { ...view, rest: redact(JSON.stringify(state)) };
   const show = (text: string) => shorten(redact(maskCredentials(text)));
   const rest: Record<string, unknown> = {};
-  const { phase, deletes, ...delta } = state;
+  const { phase, deletes, failing, ...delta } = state;
+  if (typeof failing === 'string' && PHASES.includes(failing)) view.failing = failing;
+  else if (failing !== undefined) rest.failing = failing;
   if (typeof phase === 'string' && PHASES.includes(phase)) view.phase = phase;
   else if (phase !== undefined) rest.phase = phase;
   // A flip-flop state without a phase (an anchor snapshot) starts with the delta.

@@ -16,7 +16,7 @@ import { describeSchedule, dueAt } from '../../service/schedule.js';
 import { table } from '../format.js';
 import { openOrReport } from '../open.js';
 import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, type RunView } from '../run-view.js';
-import { readState } from './state.js';
+import { readState, streamName } from './state.js';
 
 /** Runs of a sync looked at for its active run, latest run and last error. */
 const RECENT_RUNS = 50;
@@ -40,6 +40,8 @@ export interface SyncStatus {
   nextRun: string | null;
   /** 'delta' or 'deletes' for flip-flop delete streams; null otherwise. */
   phase: string | null;
+  /** Flip-flop syncs: the stream failing its turns ('delta' or 'deletes'; lastError says why), else null. */
+  failingStream: string | null;
   checkpoint: CheckpointStatus | null;
   /** A running or queued run. */
   activeRun: RunView | null;
@@ -73,12 +75,13 @@ export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, no
   const active = runs.find((run) => run.status === 'running') ?? runs.findLast((run) => run.status === 'pending');
   const latest = runs.find((run) => !ACTIVE_STATUSES.includes(run.status));
   const failed = runs.find((run) => run.error !== null);
-  const { checkpoint, phase } = await checkpointStatus(opened, sync.name);
+  const { checkpoint, phase, failingStream } = await checkpointStatus(opened, sync.name);
   return {
     sync: sync.name,
     schedule: describeSchedule(sync.schedule),
     nextRun: nextRunOf(sync.schedule, runs, now)?.toISOString() ?? null,
     phase,
+    failingStream,
     checkpoint,
     activeRun: active ? runView(active, now) : null,
     latestRun: latest ? runView(latest, now) : null,
@@ -93,15 +96,22 @@ function nextRunOf(schedule: Schedule, runs: RunRecord[], now: Date): Date | nul
   return dueAt(schedule, started ? { lastRun: { startedAt: new Date(started.startedAt), status: started.status } } : {}, now);
 }
 
-async function checkpointStatus(opened: OpenedProject, sync: string): Promise<{ checkpoint: CheckpointStatus | null; phase: string | null }> {
+interface CheckpointSummary {
+  checkpoint: CheckpointStatus | null;
+  phase: string | null;
+  failingStream: string | null;
+}
+
+async function checkpointStatus(opened: OpenedProject, sync: string): Promise<CheckpointSummary> {
   const checkpoints = await opened.store.listCheckpoints(sync);
   if (checkpoints.length === 0) {
     const anchor = await opened.store.getAnchor(sync);
-    if (anchor === undefined) return { checkpoint: null, phase: null };
+    if (anchor === undefined) return { checkpoint: null, phase: null, failingStream: null };
     const view = readState(anchor, opened.redact);
     return {
       checkpoint: { cycle: 'anchored', partitions: 0, partitionsInProgress: 0, cursor: known(view.cursor), page: null, updatedAt: null },
       phase: known(view.phase),
+      failingStream: null,
     };
   }
   const views = checkpoints.map((checkpoint) => readState(checkpoint.state, opened.redact));
@@ -118,6 +128,7 @@ async function checkpointStatus(opened: OpenedProject, sync: string): Promise<{ 
       updatedAt: checkpoints.map((checkpoint) => checkpoint.updatedAt).sort().at(-1) ?? null,
     },
     phase: phases.length > 0 ? phases.join(', ') : null,
+    failingStream: [...new Set(views.map((view) => view.failing).filter((failing) => failing !== '-'))].join(', ') || null,
   };
 }
 
@@ -137,7 +148,7 @@ export function statusTable(statuses: SyncStatus[], now: Date): string {
       status.sync,
       status.schedule,
       nextRunCell(status.nextRun, now),
-      [status.checkpoint?.cycle, status.phase].filter(Boolean).join(', ') || '-',
+      [status.checkpoint?.cycle, status.phase, status.failingStream && `${streamName(status.failingStream)} failing`].filter(Boolean).join(', ') || '-',
       checkpointCell(status.checkpoint),
       status.activeRun ? `#${status.activeRun.id} ${status.activeRun.status}${status.activeRun.progress === null ? '' : ` ${progressCell(status.activeRun)}`}` : '-',
       latest ? `#${latest.id} ${latest.status}` : '-',

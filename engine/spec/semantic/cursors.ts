@@ -15,16 +15,19 @@ interface CursorTypeRules {
   timeFieldUnused?: string;
   /** Whether a delete stream can page by it: its position is read from its records. */
   inDeleteStream: boolean;
+  /** Whether `initial: { ago }` can place it: only a time can be counted back from now. */
+  relativeInitial: boolean;
 }
 
 const CURSOR_TYPES = {
-  timestamp: { timeField: false, timeFieldUnused: 'a timestamp cursor is its own time', inDeleteStream: true },
-  number: { timeField: true, inDeleteStream: true },
-  string: { timeField: true, inDeleteStream: true },
+  timestamp: { timeField: false, timeFieldUnused: 'a timestamp cursor is its own time', inDeleteStream: true, relativeInitial: true },
+  number: { timeField: true, inDeleteStream: true, relativeInitial: false },
+  string: { timeField: true, inDeleteStream: true, relativeInitial: false },
   opaque: {
     timeField: false,
     timeFieldUnused: 'an opaque cursor is read from the response, not from the records',
     inDeleteStream: false,
+    relativeInitial: false,
   },
 } satisfies Record<CursorType, CursorTypeRules>;
 
@@ -49,6 +52,9 @@ export function checkCursor(ctx: SpecContext, cursor: Cursor, at: DocPath, place
       'unused-time-field',
       `timeField is for number and string cursors; ${rules.timeFieldUnused}`,
     );
+  }
+  if (typeof cursor.initial === 'object' && !rules.relativeInitial) {
+    ctx.report.error([...at, 'initial', 'ago'], 'bad-initial', `initial: { ago } counts back from now, so it needs a timestamp cursor; a ${type} cursor takes a value`);
   }
   if (place.deleteStream && !rules.inDeleteStream) {
     ctx.report.error(

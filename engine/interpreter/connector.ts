@@ -116,10 +116,13 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     keyOf: (record, ctx) => recordKey(records, record, ctx),
   };
   const deleteStream = spec.deletes?.stream;
+  // A delete stream charged to another budget than its delta's (HubSpot: archived → search).
+  const deletesSender = deleteStream?.pacer === undefined ? sender : deps.http.senderFor(deleteStream.pacer);
   const execute = compileExecute({
     delta,
     deletes: deleteStream && compileDeleteStream(deleteStream, {
-      sender: walkSender, baseUrl: deps.http.baseUrl, maxChanges, limits, vars: deps.vars, secrets: deps.secrets,
+      sender: spec.resync ? resyncingSender(deletesSender, spec.resync) : deletesSender,
+      baseUrl: deps.http.baseUrl, maxChanges, limits, vars: deps.vars, secrets: deps.secrets,
     }),
   });
   const mapCtx = (partition: Partition) => ({ vars: deps.vars, partition: partition.value });

@@ -1117,6 +1117,10 @@ export interface Condition1 {
 export interface DeleteStream {
   request: Request;
   /**
+   * A name: letters, digits, '_' and '-', starting with a letter or '_'.
+   */
+  pacer?: string;
+  /**
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */
   records?: string;

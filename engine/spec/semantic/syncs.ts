@@ -37,6 +37,12 @@ function checkDeleteStream(ctx: SpecContext, { name, path, sync }: CheckedSync):
   if (stream.cursor) checkCursor(ctx, stream.cursor, [...at, 'cursor'], { deleteStream: true });
 }
 
+function checkPacerName(ctx: SpecContext, pacer: string | undefined, at: DocPath): void {
+  if (pacer === undefined || Object.hasOwn(ctx.raw.pacers ?? {}, pacer)) return;
+  const pacers = Object.keys(ctx.raw.pacers ?? {});
+  ctx.report.error(at, 'unknown-pacer', `unknown pacer '${pacer}' ${suggestion(pacer, pacers, { label: 'declared', empty: 'no pacers are declared under pacers' })}`);
+}
+
 function checkAnchorRequest(ctx: SpecContext, { name, path, sync }: CheckedSync): void {
   if (!sync.anchor?.request) return;
   const at = [...path, 'anchor', 'request'];
@@ -115,14 +121,8 @@ function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: C
 }
 
 function checkPacerAndSchedule(ctx: SpecContext, { path, sync }: CheckedSync): void {
-  if (sync.pacer !== undefined && !Object.hasOwn(ctx.raw.pacers ?? {}, sync.pacer)) {
-    const pacers = Object.keys(ctx.raw.pacers ?? {});
-    ctx.report.error(
-      [...path, 'pacer'],
-      'unknown-pacer',
-      `unknown pacer '${sync.pacer}' ${suggestion(sync.pacer, pacers, { label: 'declared', empty: 'no pacers are declared under pacers' })}`,
-    );
-  }
+  checkPacerName(ctx, sync.pacer, [...path, 'pacer']);
+  checkPacerName(ctx, sync.deletes?.stream?.pacer, [...path, 'deletes', 'stream', 'pacer']);
   if (sync.schedule !== undefined) {
     const parsed = parseSchedule(sync.schedule);
     if (!parsed.ok) ctx.report.error([...path, 'schedule'], 'bad-schedule', parsed.message);

@@ -20,6 +20,9 @@ export interface RunView {
   failed: number;
   requests: number;
   retries: number;
+  /** Waits the API's rate limit imposed, and their total length (each is a line of `runs logs`). */
+  waits: number;
+  waitedMs: number;
   /** Whole percent done, when the source told a total; else null. */
   progress: number | null;
   error: string | null;
@@ -40,6 +43,8 @@ export function runView(run: RunRecord, now: Date): RunView {
     failed: run.failed,
     requests: run.requests,
     retries: run.retries,
+    waits: run.waits,
+    waitedMs: run.waitedMs,
     progress: run.progress === null ? null : Math.floor(run.progress),
     error: run.error,
   };
@@ -52,6 +57,11 @@ export function localTime(iso: string | Date): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** `2 (7.9 s)`, or `0`. */
+export function waitsCell(run: RunView): string {
+  return run.waits === 0 ? '0' : `${run.waits} (${(run.waitedMs / 1000).toFixed(1)} s)`;
 }
 
 export function durationCell(run: RunView): string {

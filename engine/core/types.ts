@@ -83,6 +83,19 @@ export interface Partition {
 export interface SyncMetrics {
   requests: number;
   retries: number;
+  /** Called as each wait a rate limit imposes starts: the runtime logs it and keeps it for run history. */
+  onWait?: (wait: RateLimitWait) => void;
+}
+
+/** A request held back by the API's rate limit: why, the headers that said so, and for how long. */
+export interface RateLimitWait {
+  /** The request, described and redacted (`GET https://api.example.com/items?page=2`). */
+  request: string;
+  /** `429 Too Many Requests`, `the budget is spent`… */
+  reason: string;
+  /** The rate-limit headers of the answer that asked for it, as sent. */
+  headers: string;
+  ms: number;
 }
 
 export interface ExecuteContext {

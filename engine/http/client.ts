@@ -15,6 +15,7 @@
  * that long in silence, the request fails at once with the time in the message, and the next run (or the
  * scheduler) picks up from the last committed page. A library caller that prefers to wait sets it higher.
  */
+import type { RateLimitWait } from '../core/types.js';
 import type { Authenticator, TokenHttp } from './auth/types.js';
 import { decodeJson, lenientText } from './decode.js';
 import { HttpError, ResponseFormatError, summarizeStatus, type HttpErrorCode, type HttpErrorKind } from './errors.js';
@@ -23,7 +24,8 @@ import { PauseTooLong, type Pacer, type Release } from './pacer.js';
 import type { Redactor } from './redact.js';
 import { isRedirect, MAX_REDIRECTS, nextHop } from './redirects.js';
 import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest, type HttpResponse } from './request.js';
-import { DEFAULT_RATE_LIMIT, formatTime, isExhausted, resetAt, type RateLimitRules } from './rate-limit.js';
+import { budgetSpentUntil, DEFAULT_RATE_LIMIT, rateLimitHeaders, resetAt, type RateLimitRules } from './rate-limit.js';
+import { RateLimitPause, recordWait, tooLong } from './pause.js';
 import { backoffDelay, classifyStatus, type RetryPolicy } from './retry.js';
 import { abortReason, sleep } from './sleep.js';
 import { createTransport, toExchange, TransportError, type RawAnswer } from './transport.js';
@@ -42,6 +44,8 @@ export interface RequestInfo {
 export interface ClientMetrics {
   requests: number;
   retries: number;
+  /** Told of each rate-limit wait as it starts (SyncMetrics.onWait). */
+  onWait?: (wait: RateLimitWait) => void;
 }
 
 export interface HttpClientOptions {
@@ -92,11 +96,13 @@ interface Failure {
   status?: number;
   summary: string;
   waitMs?: number;
+  /** The answer's rate-limit headers, for the log line of the wait it asks for. */
+  rateHeaders?: string;
   cause?: unknown;
 }
 
-/** exhaustedUntil: the answer spent the budget (remaining header at 0); it refills then (epoch ms). */
-type Outcome = ({ ok: true; response: HttpResponse } | { ok: false; failure: Failure }) & { exhaustedUntil?: number };
+/** spent: the answer spent the budget (remaining header at 0): until when requests wait, and why. */
+type Outcome = ({ ok: true; response: HttpResponse } | { ok: false; failure: Failure }) & { spent?: { until: number; note: string } };
 
 const DEFAULT_HEADERS = { accept: 'application/json', 'user-agent': 'syncspec' };
 const DEFAULT_MAX_WAIT_MS = 15 * 60_000;
@@ -119,12 +125,7 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
   const defaultCredentials = mergeFields(auth.fields, { headers: options.credentialHeaders ?? [] });
 
   // The pause lives in the pacer, shared with every client on it; a client without one keeps its own.
-  let ownPauseUntil = 0;
-  const pauseUntil = (epochMs: number) => {
-    if (pacer) pacer.pauseUntil(epochMs);
-    else ownPauseUntil = Math.max(ownPauseUntil, epochMs);
-  };
-  const pausedForMs = () => (pacer ? pacer.pausedForMs() : Math.max(0, ownPauseUntil - Date.now()));
+  const pause = new RateLimitPause(pacer);
 
   /**
    * One attempt: the request and the redirects it meets, each hop authenticated only when its origin
@@ -159,20 +160,29 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
 
   /** What an answer means: a response, or a failure to retry, wait on, or give up with. */
   function judge(answer: RawAnswer, request: HttpRequest, url: string): Outcome {
-    const exhaustedUntil = isExhausted(answer.headers, rateLimit) ? resetAt(answer.headers, rateLimit) : undefined;
+    const spent = budgetSpent(answer);
     const contentType = headerValue(answer.headers, 'content-type');
     const verdict = classifyStatus(answer.status, answer.headers, rateLimit);
     if (verdict.kind !== 'ok') {
       const summary = summarizeStatus(answer.status, answer.statusMessage, lenientText(answer.body, contentType), redactor);
-      return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: answer.status, summary }, exhaustedUntil };
+      const rateHeaders = redactor.redact(rateLimitHeaders(answer.headers, rateLimit));
+      return { ok: false, failure: { ...verdict, code: 'HTTP_STATUS', status: answer.status, summary, rateHeaders }, spent };
     }
     const parsed = decodeJson(answer.body, contentType, answer.status, redactor);
     if (!parsed.ok) {
       const kind = parsed.retriable ? 'retriable' : 'fatal';
-      return { ok: false, failure: { kind, code: 'HTTP_FORMAT', status: answer.status, summary: parsed.summary }, exhaustedUntil };
+      return { ok: false, failure: { kind, code: 'HTTP_FORMAT', status: answer.status, summary: parsed.summary }, spent };
     }
     // `url`: the last hop as the caller's request would have it, without what auth added.
-    return { ok: true, response: { status: answer.status, headers: answer.headers, body: parsed.value, url, request }, exhaustedUntil };
+    return { ok: true, response: { status: answer.status, headers: answer.headers, body: parsed.value, url, request }, spent };
+  }
+
+  /** Remaining 0: until its reset, or `backoffMs` when it gives none (a leaky bucket refills as it goes). */
+  function budgetSpent(answer: RawAnswer): Outcome['spent'] {
+    const until = budgetSpentUntil(answer.headers, rateLimit);
+    if (until === undefined) return undefined;
+    const noReset = resetAt(answer.headers, rateLimit) === undefined ? `; no reset given, so ${rateLimit.backoffMs} ms` : '';
+    return { until, note: `${redactor.redact(rateLimitHeaders(answer.headers, rateLimit))}${noReset}` };
   }
 
   async function send(input: HttpRequest, io: SendOptions = {}): Promise<HttpResponse> {
@@ -191,14 +201,19 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
     let limit = retry.attempts;
     let refreshed = false;
     const describe = () => describeRequest(request, redactor);
+    const noteWait = (reason: string, headers: string, ms: number) => recordWait([io.metrics, metrics], { request: describe(), reason, headers, ms });
+    let slept = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
       // A pause set by any caller (another sync's 429, an answer that spent the budget) holds this one too.
-      const paused = pausedForMs();
+      const paused = pause.remainingMs();
       if (paused > maxWaitMs) {
         const summary = `not sent: ${tooLong(paused, maxWaitMs)}`;
         throw new HttpError({ kind: 'rateLimited', code: 'HTTP_RATE_LIMIT', request: describe(), summary, attempts: attempt - 1 });
       }
+      // After sleeping out a 429's wait, what is left of the pause it set is that same wait.
+      if (paused > 0 && !slept) noteWait('the rate budget is spent', pause.note(), paused);
+      slept = false;
       if (!pacer && paused > 0) await sleep(paused, signal);
       let release: Release | undefined;
       try {
@@ -216,10 +231,10 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
         outcome = await attemptOnce(request, signal);
         // Paused before the slot is released, so no waiter slips through in between. A rate-limited
         // request that gives up pauses too: the others sharing the budget must not spend it either.
-        if (outcome.exhaustedUntil !== undefined) pauseUntil(outcome.exhaustedUntil);
+        if (outcome.spent) pause.set(outcome.spent.until, outcome.spent.note);
         if (!outcome.ok && outcome.failure.kind === 'rateLimited') {
           rateLimitWaitMs = outcome.failure.waitMs ?? backoffDelay(attempt, retry);
-          pauseUntil(Date.now() + rateLimitWaitMs);
+          pause.set(Date.now() + rateLimitWaitMs, outcome.failure.rateHeaders ?? '');
         }
       } finally {
         release?.();
@@ -256,6 +271,11 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
       const wait = asked ?? backoffDelay(attempt, retry);
       if (attempt >= limit) throw giveUp();
       count('retries');
+      // A wait the API asked for (a rate limit, a Retry-After) is logged; plain backoff shows as a retry.
+      if (asked !== undefined || failure.kind === 'rateLimited') {
+        noteWait(`${failure.status ?? ''} ${failure.kind === 'rateLimited' ? 'rate limited' : 'asked to retry later'}`.trim(), failure.rateHeaders ?? '', wait);
+      }
+      slept = true;
       await sleep(wait, signal);
     }
   }
@@ -289,11 +309,4 @@ export function createTokenHttp(
       client.send({ method: 'POST', url, query: {}, headers, form, credentials: { body: true, headers: Object.keys(headers) } }),
     close: () => client.close(),
   };
-}
-
-/** `the API asks to wait until 2024-01-02T04:00:00Z (in 3600 s), longer than the longest wait (900 s)` */
-function tooLong(waitMs: number, maxWaitMs: number): string {
-  // To the second: resets come in whole seconds, and the pacer's pause has drifted a ms from its wall-clock origin.
-  const until = formatTime(Math.round((Date.now() + waitMs) / 1000) * 1000);
-  return `the API asks to wait until ${until} (in ${Math.ceil(waitMs / 1000)} s), longer than the longest wait (${Math.round(maxWaitMs / 1000)} s)`;
 }

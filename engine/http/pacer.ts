@@ -54,6 +54,8 @@ export class Pacer {
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
+  /** Why the pacer is paused: the rate-limit headers of the answer that paused it last. */
+  pauseNote = '';
   /** The turn at which each owner was last served; owners are long-lived (one per sync), so this stays small. */
   private readonly lastServed = new Map<unknown, number>();
   private turn = 0;
@@ -100,10 +102,13 @@ export class Pacer {
   }
 
   /** Holds every waiter until the given wall-clock time (a Date or epoch ms); never shortens a pause. */
-  pauseUntil(until: Date | number): void {
+  pauseUntil(until: Date | number, note = ''): void {
     const delay = (typeof until === 'number' ? until : until.getTime()) - Date.now();
     if (delay <= 0) return;
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + delay);
+    if (this.clock() + delay > this.pausedUntil) {
+      this.pausedUntil = this.clock() + delay;
+      this.pauseNote = note;
+    }
     // Waiters already queued must not sit out a pause longer than they may wait either.
     const paused = this.pausedForMs();
     for (const waiter of this.queue.filter((queued) => paused > queued.maxPauseMs)) {

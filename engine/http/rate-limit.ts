@@ -13,9 +13,15 @@ type Headers = HttpResponse['headers'];
 /** `api.rateLimit` with its defaults applied: what the client reads. */
 export interface RateLimitRules {
   remainingHeader: string;
+  /** `count`: the requests left (`39`); `usedOfLimit`: used/limit (`39/40`, Shopify's leaky bucket). */
+  remainingFormat: RemainingFormat;
   resetHeader: string;
   resetFormat: ResetFormat;
+  /** A spent budget with no reset to wait for (a leaky bucket): pause this long before the next request. */
+  backoffMs: number;
 }
+
+export type RemainingFormat = NonNullable<RateLimit['remainingFormat']>;
 
 /** A reset header value → the epoch ms at which the budget refills; NaN when the value is not in that format. */
 type ResetReader = (value: string, now: number) => number;
@@ -28,6 +34,7 @@ const resetFormats = {
   epochMillis: (value) => numeric(value),
   seconds: (value, now) => now + numeric(value) * 1000,
   httpDate: (value) => Date.parse(value),
+  iso: (value) => (/^\s*\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN),
 } satisfies Record<NonNullable<RateLimit['resetFormat']>, ResetReader>;
 
 export type ResetFormat = keyof typeof resetFormats;
@@ -35,16 +42,29 @@ export type ResetFormat = keyof typeof resetFormats;
 /** GitHub's headers: `x-ratelimit-remaining: 0`, `x-ratelimit-reset: 1704164645` (Unix seconds). */
 export const DEFAULT_RATE_LIMIT: RateLimitRules = {
   remainingHeader: 'x-ratelimit-remaining',
+  remainingFormat: 'count',
   resetHeader: 'x-ratelimit-reset',
   resetFormat: 'epochSeconds',
+  backoffMs: 1000,
 };
 
 export function rateLimitRules(spec: RateLimit | undefined): RateLimitRules {
   return {
     remainingHeader: spec?.remainingHeader ?? DEFAULT_RATE_LIMIT.remainingHeader,
+    remainingFormat: spec?.remainingFormat ?? DEFAULT_RATE_LIMIT.remainingFormat,
     resetHeader: spec?.resetHeader ?? DEFAULT_RATE_LIMIT.resetHeader,
     resetFormat: spec?.resetFormat ?? DEFAULT_RATE_LIMIT.resetFormat,
+    backoffMs: spec?.backoffMs ?? DEFAULT_RATE_LIMIT.backoffMs,
   };
+}
+
+const USED_OF_LIMIT = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
+
+/** The requests left, as the header writes it; NaN when it is not in that form. */
+function remainingOf(value: string, format: RemainingFormat): number {
+  if (format === 'count') return numeric(value);
+  const match = USED_OF_LIMIT.exec(value);
+  return match ? Number(match[2]) - Number(match[1]) : NaN;
 }
 
 /**
@@ -60,8 +80,29 @@ function withGitHub(rules: RateLimitRules, header: 'remainingHeader' | 'resetHea
 export function isExhausted(headers: Headers, rules: RateLimitRules): boolean {
   return withGitHub(rules, 'remainingHeader').some((pair) => {
     const remaining = headerValue(headers, pair.remainingHeader);
-    return remaining !== undefined && numeric(remaining) <= 0;
+    return remaining !== undefined && remainingOf(remaining, pair.remainingFormat) <= 0;
   });
+}
+
+/**
+ * An answer that spent the budget: until when every request on it waits (epoch ms) — its reset, or
+ * for a budget that gives none (a leaky bucket, a header without its reset) `backoffMs` from now,
+ * rather than sending on into a certain 429. Undefined while requests are left.
+ */
+export function budgetSpentUntil(headers: Headers, rules: RateLimitRules, now = Date.now()): number | undefined {
+  if (!isExhausted(headers, rules)) return undefined;
+  return resetAt(headers, rules, now) ?? now + rules.backoffMs;
+}
+
+/** The rate-limit headers an answer carried, as sent (`Retry-After: 2.0, x-ratelimit-remaining: 0`), for logs. */
+export function rateLimitHeaders(headers: Headers, rules: RateLimitRules): string {
+  const names = new Set(['retry-after', rules.remainingHeader, rules.resetHeader, DEFAULT_RATE_LIMIT.remainingHeader, DEFAULT_RATE_LIMIT.resetHeader, 'ratelimit', 'ratelimit-remaining', 'ratelimit-reset']
+    .map((name) => name.toLowerCase()));
+  const seen = [...names].flatMap((name) => {
+    const value = headerValue(headers, name);
+    return value === undefined ? [] : [`${name}: ${value.slice(0, 100)}`];
+  });
+  return seen.length > 0 ? seen.join(', ') : 'no rate-limit header';
 }
 
 /**

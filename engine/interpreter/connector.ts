@@ -7,6 +7,7 @@ import type { Partition, SyncDefinition } from '../core/types.js';
 import type { LoadedConnector } from '../config/load.js';
 import type { Paginator, Sync } from '../spec/types.generated.js';
 import { toDatabaseDefinition } from '../spec/databases.js';
+import { DEFAULT_FULL_SYNC } from '../spec/filters.js';
 import { parseSchedule } from '../schedule/parse.js';
 import { compileValueTemplate, type TemplateContext } from '../template/render.js';
 import { selectFirst } from '../extract/jsonpath.js';
@@ -38,7 +39,6 @@ export interface CompiledConnector {
 }
 
 const DEFAULT_MAX_CHANGES = 100;
-const DEFAULT_FULL_SYNC = '7d';
 
 export function compileConnector(loaded: LoadedConnector, shared: { pacers: PacerRegistry }): CompiledConnector {
   const { spec, name: connector, vars, secrets } = loaded;

@@ -6,6 +6,7 @@
 import type { RunEvent, CycleSummary } from '../runtime/loop.js';
 import type { RunLogEntry } from '../store/store.js';
 import type { Logger } from './logger.js';
+import { describeWait } from '../runtime/run-journal.js';
 
 /** A log entry before it is stamped with a time. */
 export type RunLogLine = Omit<RunLogEntry, 'at'> & { fields: Record<string, unknown> };
@@ -35,16 +36,27 @@ export function runLogLine(event: RunEvent): RunLogLine {
         },
       };
     }
+    case 'wait': {
+      const where = event.partition ? ` (partition ${event.partition})` : '';
+      const { wait } = event;
+      return {
+        level: 'info',
+        message: `${event.sync}: waiting ${(wait.ms / 1000).toFixed(1)} s${where}: ${describeWait(wait)}`,
+        fields: { sync: event.sync, runId: event.runId, partition: event.partition, reason: wait.reason, headers: wait.headers, ms: wait.ms, request: wait.request },
+      };
+    }
     case 'finish':
       return finishLine(event.summary);
   }
 }
 
 function finishLine(summary: CycleSummary): RunLogLine {
-  const counts = `${summary.upserted} upserted, ${summary.deleted} deleted, ${summary.failed} failed, ${summary.requests} requests, ${summary.retries} retries`;
+  const waited = summary.waits > 0 ? `, ${summary.waits} rate-limit waits (${(summary.waitedMs / 1000).toFixed(1)} s)` : '';
+  const counts = `${summary.upserted} upserted, ${summary.deleted} deleted, ${summary.failed} failed, ${summary.requests} requests, ${summary.retries} retries${waited}`;
   const fields: Record<string, unknown> = {
     sync: summary.sync, runId: summary.runId, status: summary.status, durationMs: summary.durationMs, upserted: summary.upserted,
     deleted: summary.deleted, swept: summary.swept, failed: summary.failed, stale: summary.stale, requests: summary.requests, retries: summary.retries,
+    waits: summary.waits, waitedMs: summary.waitedMs,
   };
   if (summary.error) fields.error = summary.error;
   if (summary.failures.length > 0) fields.failures = summary.failures.slice(0, FAILURES_IN_LOG);

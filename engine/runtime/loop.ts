@@ -4,14 +4,14 @@
  * changes together with its nextState in one transaction. It knows nothing about HTTP.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Change, ExecuteResult, FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
+import type { Change, ExecuteResult, FailedRecord, Partition, RateLimitWait, SyncDefinition, SyncMetrics } from '../core/types.js';
 import type { Cycle, LockOwner, RunLogEntry, RunTrigger, Store } from '../store/store.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
 import { describeLoneSurrogate, escapeLoneSurrogates, loneSurrogateAt } from '../core/text.js';
 import { runLimited } from './limited.js';
 import { takeLock } from './lock.js';
-import { RunProgress, commitEntries, endEntries, resyncEntry, startEntry } from './run-journal.js';
+import { RunProgress, RunWaits, commitEntries, endEntries, resyncEntry, startEntry, waitEntries } from './run-journal.js';
 
 export interface CycleOptions {
   store: Store;
@@ -41,6 +41,8 @@ export interface CycleOptions {
 export type RunEvent =
   | { type: 'start'; sync: string; runId: number; full: boolean; resumed: boolean }
   | ({ type: 'commit'; runId: number; progress: { done: number; total: number } | null; requests: number } & CommitEvent)
+  /** A request waits out the API's rate limit (Retry-After, a spent budget), told as the wait starts. */
+  | { type: 'wait'; sync: string; runId: number; partition: string; wait: RateLimitWait }
   | { type: 'finish'; summary: CycleSummary };
 
 export interface CommitEvent {
@@ -71,6 +73,9 @@ export interface CycleSummary {
   stale: number;
   requests: number;
   retries: number;
+  /** Waits the API's rate limit imposed (each is a line in run history), and their total length. */
+  waits: number;
+  waitedMs: number;
   durationMs: number;
   error: string | null;
   /** The failure's stable code (`storage-full`, `page-limit`, `HTTP_STATUS`…) when it has one. */
@@ -107,7 +112,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
 function skipped(sync: string, message: string, started: number): CycleSummary {
   return {
     sync, runId: null, status: 'skipped', full: false, resynced: false, notSwept: null, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
-    requests: 0, retries: 0, durationMs: Date.now() - started, error: message, errorCode: 'sync-running-elsewhere', failures: [],
+    requests: 0, retries: 0, waits: 0, waitedMs: 0, durationMs: Date.now() - started, error: message, errorCode: 'sync-running-elsewhere', failures: [],
   };
 }
 
@@ -115,7 +120,6 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   const { store } = options;
   const signal = options.signal ?? new AbortController().signal;
   const abortSignal = options.abortSignal ?? new AbortController().signal;
-  const metrics: SyncMetrics = { requests: 0, retries: 0 };
   const totals = { upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0 };
   const failures: FailedRecord[] = [];
   let full = false;
@@ -124,13 +128,20 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   const trigger = options.trigger ?? 'manual';
   const runId = await store.startRun(sync.name, options.runId === undefined ? { trigger } : { runId: options.runId });
   failpoint('loop.start');
+  const waits = new RunWaits((wait, partition) => options.onEvent?.({ type: 'wait', sync: sync.name, runId, partition, wait }));
+  const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: waits.listener('') };
   const summary = (status: CycleSummary['status'], error: string | null, errorCode: string | null = null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
-    durationMs: Date.now() - started, error, errorCode, failures,
+    waits: waits.count, waitedMs: waits.ms, durationMs: Date.now() - started, error, errorCode, failures,
   });
   const run: CycleRun = {
     ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
-    unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {},
+    unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {}, waits,
+  };
+  // What the run's totals replace its commits' sums with, and the waits no commit wrote down.
+  const finish = async (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }) => {
+    await store.appendRunLogs(runId, waitEntries(waits.take())).catch(() => undefined);
+    await store.finishRun(runId, { ...outcome, requests: metrics.requests, retries: metrics.retries, waits: waits.count, waitedMs: waits.ms });
   };
 
   try {
@@ -161,13 +172,13 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     totals.deleted += totals.swept;
     // One stream failed while another did the cycle's work: the run says so, as a failure.
     if (run.deferred.error) throw run.deferred.error;
-    await store.finishRun(runId, { status: 'completed', ...metrics });
+    await finish({ status: 'completed' });
     return await journalEnd(store, summary('completed', null));
   } catch (error) {
     const cancelled = signal.aborted || abortSignal.aborted;
     const message = run.redact(cancelled ? `${sync.name}: cancelled` : describeError(error));
     const code = cancelled ? 'cancelled' : errorCodeOf(error);
-    await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', error: message, ...metrics });
+    await finish({ status: cancelled ? 'cancelled' : 'failed', error: message });
     return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message, code));
   }
 }
@@ -219,6 +230,7 @@ interface CycleRun extends CycleOptions {
   partitionMetrics: Set<SyncMetrics>;
   /** The first ExecuteResult.deferredError of the run: it fails the run once the cycle is done. */
   deferred: { error?: Error };
+  waits: RunWaits;
 }
 
 /** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
@@ -244,7 +256,7 @@ async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun):
   const progress = new RunProgress(partitions.length);
   await runLimited(partitions, { limit }, async (partition) => {
     // Each partition counts its own requests, so a commit adds exactly its own to the run.
-    const metrics: SyncMetrics = { requests: 0, retries: 0 };
+    const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: run.waits.listener(partition.key) };
     run.partitionMetrics.add(metrics);
     try {
       await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, progress, run });
@@ -299,10 +311,11 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
     const requests = run.metrics.requests - before.requests;
     const retries = run.metrics.retries - before.retries;
+    const waits = run.waits.take(partition.key);
     const committed = await run.store.commit({
       runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
       changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
-      equalVersions: sync.equalVersions,
+      equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
     });
     failpoint('loop.committed');
     run.totals.upserted += committed.upserted;
@@ -314,7 +327,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     // Progress and the commit's log lines right after the commit: one write each per commit.
     const percent = shared.progress.update(partition.key, result.progress, !result.hasMore);
     if (percent !== undefined) await run.store.setRunProgress(run.runId, percent);
-    const entries: RunLogEntry[] = commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact);
+    const entries: RunLogEntry[] = [...waitEntries(waits, partition.key), ...commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact)];
     await run.store.appendRunLogs(run.runId, entries);
     const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
     run.onCommit?.(event);

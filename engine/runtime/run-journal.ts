@@ -3,7 +3,7 @@
  * per batch of failed records, and its end. Built here, written by the loop one batch per commit —
  * never one write per record.
  */
-import type { FailedRecord } from '../core/types.js';
+import type { FailedRecord, RateLimitWait } from '../core/types.js';
 import type { Cycle, RunLogEntry, RunTrigger } from '../store/store.js';
 
 /** How many failed records a warning names; every one is in the run's failures. */
@@ -64,6 +64,8 @@ export interface RunEnd {
   failed: number;
   requests: number;
   retries: number;
+  waits: number;
+  waitedMs: number;
   durationMs: number;
   /** Already redacted. */
   error: string | null;
@@ -71,7 +73,11 @@ export interface RunEnd {
 }
 
 export function endEntries(end: RunEnd): RunLogEntry[] {
-  const counts = { upserted: end.upserted, deleted: end.deleted, swept: end.swept, failed: end.failed, requests: end.requests, retries: end.retries, durationMs: end.durationMs };
+  const counts = {
+    upserted: end.upserted, deleted: end.deleted, swept: end.swept, failed: end.failed, requests: end.requests, retries: end.retries,
+    waits: end.waits, waitedMs: end.waitedMs, durationMs: end.durationMs,
+  };
+  const waited = end.waits > 0 ? `, ${end.waits} rate-limit waits (${(end.waitedMs / 1000).toFixed(1)} s)` : '';
   const entries: RunLogEntry[] = [];
   if (end.notSwept) entries.push({ at: at(), level: 'warn', message: end.notSwept });
   if (end.status === 'completed') {
@@ -79,7 +85,7 @@ export function endEntries(end: RunEnd): RunLogEntry[] {
     entries.push({
       at: at(), level: 'info',
       message: `completed in ${(end.durationMs / 1000).toFixed(1)}s: ${end.upserted} upserted, ${end.deleted} deleted${swept}, ` +
-        `${end.failed} failed, ${end.requests} requests, ${end.retries} retries`,
+        `${end.failed} failed, ${end.requests} requests, ${end.retries} retries${waited}`,
       fields: counts,
     });
   } else {
@@ -115,4 +121,51 @@ export class RunProgress {
     for (const fraction of this.fractions.values()) sum += fraction;
     return (100 * sum) / Math.max(1, this.partitions);
   }
+}
+
+/**
+ * The run's rate-limit waits (SyncMetrics.onWait): each is told to `started` as it begins (the
+ * process log), counted for the run's totals, and kept until the next commit of its partition writes
+ * it into run history; what no commit took is written when the run ends.
+ */
+export class RunWaits {
+  count = 0;
+  ms = 0;
+  private readonly pending = new Map<string, RateLimitWait[]>();
+
+  constructor(private readonly started: (wait: RateLimitWait, partition: string) => void) {}
+
+  listener(partition: string): (wait: RateLimitWait) => void {
+    return (wait) => {
+      this.count++;
+      this.ms += wait.ms;
+      const list = this.pending.get(partition) ?? [];
+      list.push(wait);
+      this.pending.set(partition, list);
+      this.started(wait, partition);
+    };
+  }
+
+  /** The waits of `partition` since its last commit (or of every partition). */
+  take(partition?: string): RateLimitWait[] {
+    const keys = partition === undefined ? [...this.pending.keys()] : [partition];
+    const waits = keys.flatMap((key) => this.pending.get(key) ?? []);
+    for (const key of keys) this.pending.delete(key);
+    return waits;
+  }
+}
+
+/** One line per wait: `waited 7.8 s: 429 rate limited (retry-after: 2.0) — GET https://…`. */
+export function waitEntries(waits: RateLimitWait[], partition = ''): RunLogEntry[] {
+  const where = partition ? ` [${partition}]` : '';
+  return waits.map((wait) => ({
+    at: at(), level: 'info',
+    message: `waited ${(wait.ms / 1000).toFixed(1)} s${where}: ${describeWait(wait)}`,
+    fields: { partition, reason: wait.reason, headers: wait.headers, ms: wait.ms, request: wait.request },
+  }));
+}
+
+/** `429 rate limited (retry-after: 2.0) — GET https://api.example.com/items` */
+export function describeWait(wait: RateLimitWait): string {
+  return `${wait.reason} (${wait.headers}) — ${wait.request}`;
 }

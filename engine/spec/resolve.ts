@@ -21,6 +21,8 @@ export interface TemplateSite {
 export interface ResolvedRequest {
   request: Request;
   sites: TemplateSite[];
+  /** The request object whose `filters` the resolved request has (its own, or a fragment's). */
+  filtersAt?: DocPath;
 }
 
 export interface ResolvedSpec {
@@ -37,6 +39,7 @@ type Origins = {
   method?: DocPath;
   path?: DocPath;
   body?: DocPath;
+  filters?: DocPath;
   query: Record<string, DocPath>;
   headers: Record<string, DocPath>;
 };
@@ -93,7 +96,12 @@ export function resolveSpec(spec: ConnectorSpec, report: Reporter, isClean: (pat
 export function resolveRequest(spec: ConnectorSpec, request: Request, at: DocPath, report: Reporter): ResolvedRequest | undefined {
   const merged = merge(spec, request, at, report, []);
   if (!merged) return undefined;
-  return { request: merged.value, sites: templateSites(merged) };
+  return { request: merged.value, sites: templateSites(merged), filtersAt: merged.origins.filters };
+}
+
+/** The template strings of a request that has no `use` left (a resolved spec's), located under `at`. */
+export function requestSites(request: Request, at: DocPath): TemplateSite[] {
+  return templateSites({ value: request, origins: ownOrigins(request, at) });
 }
 
 function merge(spec: ConnectorSpec, request: Request, at: DocPath, report: Reporter, chain: string[]): Merged | undefined {
@@ -127,6 +135,7 @@ function merge(spec: ConnectorSpec, request: Request, at: DocPath, report: Repor
       method: own.method ?? base.origins.method,
       path: own.path ?? base.origins.path,
       body: own.body ?? base.origins.body,
+      filters: own.filters ?? base.origins.filters,
       query: { ...base.origins.query, ...own.query },
       headers: { ...base.origins.headers, ...own.headers },
     },
@@ -140,6 +149,7 @@ function ownOrigins(request: Request, at: DocPath): Origins {
     method: request.method !== undefined ? at : undefined,
     path: request.path !== undefined ? at : undefined,
     body: request.body !== undefined ? at : undefined,
+    filters: request.filters !== undefined ? at : undefined,
     query: byName(request.query),
     headers: byName(request.headers),
   };

@@ -245,6 +245,10 @@ export interface VarDeclaration {
    */
   default?: string | number | boolean | null | unknown[] | {};
   type?: 'string' | 'number' | 'boolean' | 'array' | 'object';
+  /**
+   * The var narrows which records a request returns (a status, a label, an owner): a record that leaves the filter is not seen by an incremental sync and stays as it was — it needs full cycles (fullSync, or a replace sync of the same database). An empty value filters nothing.
+   */
+  filters?: boolean;
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -387,13 +391,21 @@ export interface RateLimit {
    */
   remainingHeader?: string;
   /**
+   * How the remaining header is written: the requests left (`39`), or used/limit (`39/40`: Shopify's X-Shopify-Shop-Api-Call-Limit, whose leaky bucket has no reset header).
+   */
+  remainingFormat?: 'count' | 'usedOfLimit';
+  /**
+   * When an answer spends the budget (remaining 0) and gives no reset, every request on the budget waits this long first, instead of running into a 429.
+   */
+  backoffMs?: number;
+  /**
    * Header saying when the window resets.
    */
   resetHeader?: string;
   /**
-   * How the reset header is written: a Unix time in seconds or ms, seconds from now, or an HTTP date.
+   * How the reset header is written: a Unix time in seconds or ms, seconds from now, an HTTP date, or an ISO-8601 time (`2026-12-03T06:00:00Z`).
    */
-  resetFormat?: 'epochSeconds' | 'epochMillis' | 'seconds' | 'httpDate';
+  resetFormat?: 'epochSeconds' | 'epochMillis' | 'seconds' | 'httpDate' | 'iso';
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -445,6 +457,10 @@ export interface Request {
    * JSON body; every string in it is a template. A string that is exactly one {{expression}} keeps the value's type.
    */
   body?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Query parameters (by name) or body fields (dotted path: variables.state) of this request that narrow which records it returns, e.g. a literal state: open. Like a var marked filters: an incremental sync using them needs full cycles.
+   */
+  filters?: string[];
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -1243,6 +1259,10 @@ export interface Request1 {
    * JSON body; every string in it is a template. A string that is exactly one {{expression}} keeps the value's type.
    */
   body?: string | number | boolean | null | unknown[] | {};
+  /**
+   * Query parameters (by name) or body fields (dotted path: variables.state) of this request that narrow which records it returns, e.g. a literal state: open. Like a var marked filters: an incremental sync using them needs full cycles.
+   */
+  filters?: string[];
 }
 /**
  * Tests one field of a record. Give exactly one comparison.

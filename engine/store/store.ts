@@ -82,6 +82,9 @@ export interface CommitBatch {
   /** Requests made since the previous commit (added to the run's counters). */
   requests: number;
   retries: number;
+  /** Rate-limit waits since the previous commit, and their length in ms. */
+  waits?: number;
+  waitedMs?: number;
   nextState: unknown;
   /** Applied to the partition's page log in the same transaction (see ExecuteResult.pageLog). */
   pageLog?: PageLogUpdate;
@@ -108,9 +111,11 @@ export interface RunOutcome {
   error?: string | null;
   /** Rows deleted outside commits (the sweep), added to the run's count. */
   deleted?: number;
-  /** The run's total requests and retries, replacing what its commits added up. */
+  /** The run's total requests and retries (and rate-limit waits), replacing what its commits added up. */
   requests?: number;
   retries?: number;
+  waits?: number;
+  waitedMs?: number;
 }
 
 /** Why a run ran: `syncspec run` / a library call, the service's schedule, or `syncspec trigger`. */
@@ -142,6 +147,9 @@ export interface RunRecord {
   failed: number;
   requests: number;
   retries: number;
+  /** Waits a rate limit imposed on the run's requests, and their total length. */
+  waits: number;
+  waitedMs: number;
   error: string | null;
   trigger: RunTrigger;
   /** Percent done when the source told a total (offset/page-number totals), else null. */
@@ -169,6 +177,8 @@ export interface Store {
    * when its first cycle started; undefined for a sync that never ran.
    */
   lastFullCycleAt(sync: string): Promise<string | undefined>;
+  /** When the sync's last full cycle closed with its sweep; undefined when none has (no fallback, unlike lastFullCycleAt). */
+  lastFullCycleClosedAt(sync: string): Promise<string | undefined>;
   /** Keeps a snapshot of a delta's state (event anchor), unless one is already kept. True if stored. */
   setAnchor(sync: string, state: unknown): Promise<boolean>;
   /**

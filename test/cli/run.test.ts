@@ -117,6 +117,8 @@ describe('syncspec run', () => {
         stale: 0,
         requests: 5,
         retries: 0,
+        waits: 0,
+        waitedMs: 0,
         durationMs: expect.any(Number),
         error: null,
         errorCode: null,

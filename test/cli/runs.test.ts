@@ -10,7 +10,7 @@ import { removeScratchDirs, runCli, sandboxSpec, scratchDir, tableRows } from '.
 afterAll(removeScratchDirs);
 
 const TOKEN = 'sandbox-token';
-const LIST_HEADER = ['id', 'sync', 'status', 'trigger', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries', 'progress', 'error'];
+const LIST_HEADER = ['id', 'sync', 'status', 'trigger', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries', 'waits', 'progress', 'error'];
 const LOCAL_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 const DURATION = /^(\d+ms|\d+\.\ds|\d+m\d+s)$/;
 
@@ -84,17 +84,18 @@ describe('syncspec run logs and syncspec runs', () => {
     }
     const withoutTimes = rows.map((row) => [...row.slice(0, 4), ...row.slice(6)]);
     expect(withoutTimes.slice(0, 4)).toEqual([
-      ['5', 'crm.repos', 'completed', 'manual', '5', '0', '0', '1', '0', '-', '-'],
-      ['4', 'crm.repos', 'completed', 'manual', '5', '0', '0', '1', '0', '-', '-'],
-      ['3', 'crm.companies', 'failed', 'manual', '0', '0', '0', '2', '1', '-', `GET ${sandbox.url}/v1/companies?limit=25: 500 Internal Server Error: {"error":"server_error","message":"token [REDACTED] is not allowed here"}`.slice(0, 59) + '…'],
-      ['2', 'crm.contactsBackfill', 'completed', 'manual', '245', '0', '5', '5', '0', '-', '-'],
+      ['5', 'crm.repos', 'completed', 'manual', '5', '0', '0', '1', '0', '0', '-', '-'],
+      ['4', 'crm.repos', 'completed', 'manual', '5', '0', '0', '1', '0', '0', '-', '-'],
+      ['3', 'crm.companies', 'failed', 'manual', '0', '0', '0', '2', '1', '0', '-', `GET ${sandbox.url}/v1/companies?limit=25: 500 Internal Server Error: {"error":"server_error","message":"token [REDACTED] is not allowed here"}`.slice(0, 59) + '…'],
+      ['2', 'crm.contactsBackfill', 'completed', 'manual', '245', '0', '5', '5', '0', '0', '-', '-'],
     ]);
 
     const companies = await cli('runs', 'list', configPath, '--sync', 'companies', '--json');
     expect(JSON.parse(companies.stdout)).toEqual([
       {
         id: 3, sync: 'crm.companies', status: 'failed', trigger: 'manual', startedAt: expect.any(String), endedAt: expect.any(String), durationMs: expect.any(Number),
-        upserted: 0, deleted: 0, failed: 0, requests: 2, retries: 1, progress: null, error: expect.stringContaining('token [REDACTED] is not allowed here'),
+        upserted: 0, deleted: 0, failed: 0, requests: 2, retries: 1, waits: 0, waitedMs: 0, progress: null,
+        error: expect.stringContaining('token [REDACTED] is not allowed here'),
       },
       expect.objectContaining({ id: 1, status: 'completed', upserted: 20, error: null }),
     ]);

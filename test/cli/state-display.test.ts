@@ -74,14 +74,14 @@ describe('state show: reading one state', () => {
 
   test('a flip-flop state without a phase is in its delta phase; a bad phase is left as JSON', () => {
     expect(readState({ cursor: { value: 'a', id: null }, deletes: { cursor: { value: 'b', id: null } } })).toEqual({
-      phase: 'delta', cursor: 'a', deleteCursor: 'b', page: '-', rest: undefined,
+      phase: 'delta', failing: '-', cursor: 'a', deleteCursor: 'b', page: '-', rest: undefined,
     });
-    expect(readState({ phase: 'sweep' })).toEqual({ phase: '-', cursor: '-', deleteCursor: '-', page: '-', rest: '{"phase":"sweep"}' });
+    expect(readState({ phase: 'sweep' })).toEqual({ phase: '-', failing: '-', cursor: '-', deleteCursor: '-', page: '-', rest: '{"phase":"sweep"}' });
   });
 
   test('keys of a familiar name but another shape are not guessed at: they stay in the JSON', () => {
     expect(readState({ cursor: '2024-05-01', page: 3, deletes: { cursor: { value: 'b', id: null }, extra: 1 } })).toEqual({
-      phase: 'delta', cursor: '-', deleteCursor: 'b', page: '-', rest: '{"cursor":"2024-05-01","page":3,"deletes":{"extra":1}}',
+      phase: 'delta', failing: '-', cursor: '-', deleteCursor: 'b', page: '-', rest: '{"cursor":"2024-05-01","page":3,"deletes":{"extra":1}}',
     });
   });
 

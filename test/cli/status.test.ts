@@ -9,7 +9,7 @@ import { removeScratchDirs, runCli, sandboxSpec, scratchDir, tableRows, withProj
 
 afterAll(removeScratchDirs);
 
-const HEADER = ['sync', 'schedule', 'next run', 'phase', 'checkpoint', 'active', 'latest', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries'];
+const HEADER = ['sync', 'schedule', 'next run', 'phase', 'checkpoint', 'active', 'latest', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries', 'waits'];
 const DAY_MS = 86_400_000;
 const LOCAL_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
@@ -32,7 +32,7 @@ describe('syncspec status', () => {
   test('before any run: schedules, every scheduled sync due now, nothing else known', async () => {
     const result = await cli('status', configPath);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const none = Array(11).fill('-');
+    const none = Array(12).fill('-');
     expect(tableRows(result.stdout)).toEqual([
       HEADER,
       ['crm.companies', 'every 1d', 'due now', ...none],
@@ -63,11 +63,14 @@ describe('syncspec status', () => {
     expect(statuses.map((status: { sync: string }) => status.sync)).toEqual(['crm.companies', 'crm.contactsBackfill', 'crm.contactsDelta', 'crm.repos', 'crm.issues']);
     const [companies, backfill, delta, repos, issues] = statuses;
     const run = (fields: Record<string, unknown>) => ({
-      trigger: 'manual', startedAt: expect.any(String), endedAt: expect.any(String), durationMs: expect.any(Number), deleted: 0, progress: null, error: null, ...fields,
+      trigger: 'manual', startedAt: expect.any(String), endedAt: expect.any(String), durationMs: expect.any(Number), deleted: 0, progress: null, error: null,
+      waits: 0, waitedMs: 0, ...fields,
     });
     expect(companies).toEqual({
-      sync: 'crm.companies', schedule: 'every 1d', nextRun: expect.any(String), phase: null, checkpoint: null, activeRun: null,
+      sync: 'crm.companies', schedule: 'every 1d', nextRun: expect.any(String), phase: null, failingStream: null, checkpoint: null, activeRun: null,
       latestRun: run({ id: 1, sync: 'crm.companies', status: 'completed', upserted: 20, failed: 0, requests: 1, retries: 0 }), lastError: null,
+      // A replace sync: every completed cycle is a full one.
+      fullSync: null, filters: [], lastFullCycle: { at: expect.any(String), sync: 'crm.companies' },
     });
     // An interval counts from the latest start.
     expect(companies.nextRun).toBe(new Date(Date.parse(companies.latestRun.startedAt) + DAY_MS).toISOString());
@@ -77,7 +80,9 @@ describe('syncspec status', () => {
     });
     // The delta has no checkpoint yet: it starts from the snapshot its backfill took.
     expect(delta).toMatchObject({
-      nextRun: expect.any(String), latestRun: null, phase: null,
+      nextRun: expect.any(String), latestRun: null, phase: null, fullSync: '7d', filters: [],
+      // Its backfill's cycle swept the contacts: the delta's last full cycle.
+      lastFullCycle: { at: expect.any(String), sync: 'crm.contactsBackfill' },
       checkpoint: { cycle: 'anchored', partitions: 0, partitionsInProgress: 0, cursor: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), page: null, updatedAt: null },
     });
     // Never ran: due at the moment status looked.
@@ -100,11 +105,12 @@ describe('syncspec status', () => {
     expect(header).toEqual(HEADER);
     for (const row of [rows[0], rows[1], rows[3]]) expect(row[7]).toMatch(LOCAL_TIME);
     expect(rows.map((row) => [...row.slice(0, 2), row[3], ...row.slice(5, 7), ...row.slice(9)])).toEqual([
-      ['crm.companies', 'every 1d', '-', '-', '#1 completed', '20', '0', '0', '1', '0'],
-      ['crm.contactsBackfill', 'manual', '-', `#${running} running 42%`, '#2 completed', '245', '0', '5', '5', '0'],
-      ['crm.contactsDelta', 'every 5m', 'anchored', '-', '-', '-', '-', '-', '-', '-'],
-      ['crm.repos', 'every 1d', '-', '-', '#3 failed', '0', '0', '0', '2', '1'],
-      ['crm.issues', 'cron 0 */2 * * *', '-', `#${queued} pending`, '-', '-', '-', '-', '-', '-'],
+      ['crm.companies', 'every 1d', '-', '-', '#1 completed', '20', '0', '0', '1', '0', '0'],
+      ['crm.contactsBackfill', 'manual', '-', `#${running} running 42%`, '#2 completed', '245', '0', '5', '5', '0', '0'],
+      ['crm.contactsDelta', 'every 5m', 'anchored', '-', '-', '-', '-', '-', '-', '-', '-'],
+      // The 503s asked for Retry-After: 1 s: the wait the API asked for is counted.
+      ['crm.repos', 'every 1d', '-', '-', '#3 failed', '0', '0', '0', '2', '1', '1 (1.0 s)'],
+      ['crm.issues', 'cron 0 */2 * * *', '-', `#${queued} pending`, '-', '-', '-', '-', '-', '-', '-'],
     ]);
     expect(rows.map((row) => row[2])).toEqual([expect.stringMatching(LOCAL_TIME), '-', 'due now', expect.stringMatching(LOCAL_TIME), 'due now']);
     expect(rows[2][4]).toBe(delta.checkpoint.cursor);

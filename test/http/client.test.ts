@@ -3,6 +3,7 @@ import { createHttpClient, type HttpClientOptions, type RequestInfo } from '../.
 import { HttpError, ResponseFormatError } from '../../engine/http/errors.js';
 import { Redactor } from '../../engine/http/redact.js';
 import { Pacer } from '../../engine/http/pacer.js';
+import { rateLimitRules } from '../../engine/http/rate-limit.js';
 import { createAuthenticator } from '../../engine/http/auth/registry.js';
 import type { AuthDeps } from '../../engine/http/auth/types.js';
 import type { Auth } from '../../engine/spec/types.generated.js';
@@ -356,7 +357,7 @@ describe('apiKey in the query', () => {
 });
 
 describe('rate-limit headers', () => {
-  const quota = { remainingHeader: 'X-Quota-Left', resetHeader: 'X-Quota-Reset', resetFormat: 'seconds' as const };
+  const quota = rateLimitRules({ remainingHeader: 'X-Quota-Left', resetHeader: 'X-Quota-Reset', resetFormat: 'seconds' });
 
   test('an answer that spends the budget pauses every caller on the pacer until the reset, before any 429', async () => {
     const times: number[] = [];

@@ -5,12 +5,16 @@ const now = Date.parse('2024-01-02T03:04:05Z');
 const github = rateLimitRules(undefined);
 
 describe('rateLimitRules', () => {
-  test("defaults to GitHub's headers, reset in epoch seconds", () => {
-    expect(github).toEqual({ remainingHeader: 'x-ratelimit-remaining', resetHeader: 'x-ratelimit-reset', resetFormat: 'epochSeconds' });
+  test("defaults to GitHub's headers, reset in epoch seconds; a spent budget without a reset backs off 1 s", () => {
+    expect(github).toEqual({
+      remainingHeader: 'x-ratelimit-remaining', remainingFormat: 'count', resetHeader: 'x-ratelimit-reset', resetFormat: 'epochSeconds', backoffMs: 1000,
+    });
     expect(rateLimitRules({ resetHeader: 'RateLimit-Reset', resetFormat: 'seconds' })).toEqual({
       remainingHeader: 'x-ratelimit-remaining',
+      remainingFormat: 'count',
       resetHeader: 'RateLimit-Reset',
       resetFormat: 'seconds',
+      backoffMs: 1000,
     });
   });
 });

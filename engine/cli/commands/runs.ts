@@ -9,7 +9,7 @@ import { SyncError } from '../../core/errors.js';
 import type { RunLogEntry } from '../../store/store.js';
 import { table } from '../format.js';
 import { openOrReport, reportInvalid } from '../open.js';
-import { durationCell, localTime, progressCell, runView, shortError } from '../run-view.js';
+import { durationCell, localTime, progressCell, runView, shortError, waitsCell } from '../run-view.js';
 
 const DEFAULT_LIMIT = 20;
 
@@ -43,10 +43,10 @@ export function registerRuns(program: Command): void {
           process.stdout.write(`no runs yet${sync ? ` of ${sync}` : ''}\n`);
           return;
         }
-        const headers = ['id', 'sync', 'status', 'trigger', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries', 'progress', 'error'];
+        const headers = ['id', 'sync', 'status', 'trigger', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests', 'retries', 'waits', 'progress', 'error'];
         const rows = views.map((run) => [
           run.id, run.sync, run.status, run.trigger, localTime(run.startedAt), durationCell(run), run.upserted, run.deleted, run.failed,
-          run.requests, run.retries, progressCell(run), shortError(run.error),
+          run.requests, run.retries, waitsCell(run), progressCell(run), shortError(run.error),
         ]);
         process.stdout.write(`${table(headers, rows)}\n`);
       } finally {

@@ -6,16 +6,23 @@
  * The next run is the service's own rule (engine/service/schedule.ts `dueAt`): a sync that never
  * ran, or whose latest run was interrupted, is due at once; otherwise the schedule counts from the
  * latest start. A moment already past shows as "due now".
+ *
+ * Full cycles: an incremental sync never sees a record leave a filter of its request (a var marked
+ * `filters`, a field in `request.filters`: engine/spec/filters.ts) until a full cycle sweeps its
+ * database — its own, or another sync's of the same database (a replace backfill). `lastFullCycle`
+ * is the latest such sweep, for every sync; the table says it, under the rows, for the incremental
+ * syncs whose request filters (for the others it matters less, and the JSON has it).
  */
 import type { Command } from 'commander';
 import type { OpenedProject } from '../../project.js';
+import { fullSyncOf, syncFilters } from '../../spec/filters.js';
 import type { Schedule, SyncDefinition } from '../../core/types.js';
 import type { RunRecord } from '../../store/store.js';
 import { nextRun } from '../../schedule/parse.js';
 import { describeSchedule, dueAt } from '../../service/schedule.js';
 import { table } from '../format.js';
 import { openOrReport } from '../open.js';
-import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, type RunView } from '../run-view.js';
+import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, waitsCell, type RunView } from '../run-view.js';
 import { readState, streamName } from './state.js';
 
 /** Runs of a sync looked at for its active run, latest run and last error. */
@@ -48,6 +55,16 @@ export interface SyncStatus {
   /** The newest completed, failed or cancelled run. */
   latestRun: RunView | null;
   lastError: { runId: number; at: string; message: string } | null;
+  /** Incremental syncs: the interval of their full cycles as written (default 7d), or 'off'; null for replace syncs. */
+  fullSync: string | null;
+  /** Incremental syncs: what their request filters by (`vars.state`, `query parameter 'state'`); empty for replace syncs. */
+  filters: string[];
+  /**
+   * The latest full cycle that swept this sync's database, by this sync or another of its connector
+   * writing the same database (every completed replace cycle; a full cycle of an incremental sync);
+   * null when none has.
+   */
+  lastFullCycle: { at: string; sync: string } | null;
 }
 
 export function registerStatus(program: Command): void {
@@ -86,7 +103,24 @@ export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, no
     activeRun: active ? runView(active, now) : null,
     latestRun: latest ? runView(latest, now) : null,
     lastError: failed ? { runId: failed.id, at: failed.endedAt ?? failed.startedAt, message: failed.error! } : null,
+    ...(await fullCycleStatus(opened, sync.name)),
   };
+}
+
+async function fullCycleStatus(opened: OpenedProject, name: string): Promise<Pick<SyncStatus, 'fullSync' | 'filters' | 'lastFullCycle'>> {
+  const connector = opened.project.connectors.find((candidate) => name.startsWith(`${candidate.name}.`));
+  const key = connector && name.slice(connector.name.length + 1);
+  const own = connector && key !== undefined && Object.hasOwn(connector.spec.syncs, key) ? connector.spec.syncs[key] : undefined;
+  if (!connector || key === undefined || !own) return { fullSync: null, filters: [], lastFullCycle: null };
+  const fullSync = fullSyncOf(own);
+  let lastFullCycle: SyncStatus['lastFullCycle'] = null;
+  for (const [other, sync] of Object.entries(connector.spec.syncs)) {
+    if (sync.database !== own.database) continue;
+    const qualified = `${connector.name}.${other}`;
+    const at = await opened.store.lastFullCycleClosedAt(qualified);
+    if (at !== undefined && (lastFullCycle === null || at > lastFullCycle.at)) lastFullCycle = { at, sync: qualified };
+  }
+  return { fullSync, filters: fullSync === null ? [] : syncFilters(connector.spec, key, connector.vars), lastFullCycle };
 }
 
 function nextRunOf(schedule: Schedule, runs: RunRecord[], now: Date): Date | null {
@@ -137,7 +171,7 @@ const known = (cell: string): string | null => (cell === '-' ? null : cell);
 
 const HEADERS = [
   'sync', 'schedule', 'next run', 'phase', 'checkpoint', 'active', 'latest', 'started', 'duration', 'upserted', 'deleted', 'failed', 'requests',
-  'retries',
+  'retries', 'waits',
 ];
 
 /** The table, then each sync's last error (errors are long; a table cell would cut them). */
@@ -155,13 +189,23 @@ export function statusTable(statuses: SyncStatus[], now: Date): string {
       latest ? localTime(latest.startedAt) : '-',
       latest ? durationCell(latest) : '-',
       latest?.upserted ?? '-', latest?.deleted ?? '-', latest?.failed ?? '-', latest?.requests ?? '-', latest?.retries ?? '-',
+      latest ? waitsCell(latest) : '-',
     ];
   });
   const lines = [table(HEADERS, rows)];
   for (const status of statuses) {
+    if (status.fullSync !== null && status.filters.length > 0) lines.push(`\n${fullCycleLine(status)}`);
+  }
+  for (const status of statuses) {
     if (status.lastError) lines.push(`\n${status.sync}: last error (run ${status.lastError.runId}, ${localTime(status.lastError.at)}): ${shortError(status.lastError.message, 300)}`);
   }
   return lines.join('\n');
+}
+
+/** `api.issues: filters by vars.state; last full cycle 2026-12-03 05:00:00 by api.backfill, fullSync off`. */
+function fullCycleLine({ sync, filters, lastFullCycle: last, fullSync }: SyncStatus): string {
+  const when = last === null ? 'never' : `${localTime(last.at)}${last.sync === sync ? '' : ` by ${last.sync}`}`;
+  return `${sync}: filters by ${filters.join(', ')}; last full cycle ${when}, fullSync ${fullSync}`;
 }
 
 function nextRunCell(next: string | null, now: Date): string {

@@ -9,6 +9,7 @@ import { resolveSpec } from '../resolve.js';
 import type { SpecSource } from '../source.js';
 import { checkApi } from './api.js';
 import { checkDatabases } from './databases.js';
+import { checkFilters } from './filters.js';
 import { checkNames } from './names.js';
 import { checkSyncs } from './syncs.js';
 import { checkAllSourcePaths } from './value-sources.js';
@@ -43,6 +44,7 @@ export function checkSpec(source: SpecSource, options: SpecCheckOptions = {}): S
   checkAllSourcePaths(ctx);
   checkPartitions(ctx);
   checkTemplates(ctx);
+  checkFilters(ctx);
   const diagnostics = [...schemaDiagnostics, ...report.diagnostics];
   return { spec: hasErrors(diagnostics) ? undefined : resolved.spec, diagnostics };
 }

@@ -67,9 +67,12 @@ export class Cycles {
 
   /** See Store.lastFullCycleAt. */
   lastFullAt(sync: string): string | undefined {
-    const full = this.lastFullClosedOfSync.get(sync) as CycleRow | undefined;
-    if (full !== undefined) return full.closed_at ?? undefined;
-    return (this.firstOfSync.get(sync) as CycleRow | undefined)?.started_at;
+    return this.lastFullClosedAt(sync) ?? (this.firstOfSync.get(sync) as CycleRow | undefined)?.started_at;
+  }
+
+  /** See Store.lastFullCycleClosedAt. */
+  lastFullClosedAt(sync: string): string | undefined {
+    return (this.lastFullClosedOfSync.get(sync) as CycleRow | undefined)?.closed_at ?? undefined;
   }
 
   start(sync: string, mode: SyncMode, full: boolean, startSeq: number, now: string): Cycle {

@@ -107,6 +107,10 @@ export class SqliteStore implements Store {
     return this.cycles.lastFullAt(sync);
   }
 
+  async lastFullCycleClosedAt(sync: string): Promise<string | undefined> {
+    return this.cycles.lastFullClosedAt(sync);
+  }
+
   async setAnchor(sync: string, state: unknown): Promise<boolean> {
     return this.anchors.set(sync, state, now());
   }
@@ -150,7 +154,9 @@ export class SqliteStore implements Store {
       if (batch.pageLog) this.pageLog.apply(cycle.sync, batch.partition, batch.pageLog);
       // The delta has a position of its own now; the anchor only mattered until then.
       this.anchors.drop(cycle.sync);
-      this.runs.record(batch.runId, cycle.sync, { ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries });
+      this.runs.record(batch.runId, cycle.sync, {
+        ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries, waits: batch.waits, waitedMs: batch.waitedMs,
+      });
       failpoint('store.commit');
       return result;
     });

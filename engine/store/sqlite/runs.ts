@@ -20,6 +20,8 @@ interface RunRow {
   failed: number;
   requests: number;
   retries: number;
+  waits: number;
+  waited_ms: number;
   error: string | null;
   trigger: RunTrigger;
   progress: number | null;
@@ -37,6 +39,8 @@ const fromRow = (row: RunRow): RunRecord => ({
   failed: row.failed,
   requests: row.requests,
   retries: row.retries,
+  waits: row.waits,
+  waitedMs: row.waited_ms,
   error: row.error,
   trigger: row.trigger,
   progress: row.progress,
@@ -48,6 +52,9 @@ export interface RunProgress {
   failed: FailedRecord[];
   requests: number;
   retries: number;
+  /** Rate-limit waits of the commit, and their length. */
+  waits?: number;
+  waitedMs?: number;
 }
 
 const finalStatuses: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
@@ -83,13 +90,14 @@ export class Runs {
     this.updateProgress = db.prepare('UPDATE _runs SET progress = ? WHERE id = ?');
     this.addProgress = db.prepare(
       `UPDATE _runs SET upserted = upserted + ?, deleted = deleted + ?, failed = failed + ?, requests = requests + ?,
-         retries = retries + ? WHERE id = ? RETURNING sync`,
+         retries = retries + ?, waits = waits + ?, waited_ms = waited_ms + ? WHERE id = ? RETURNING sync`,
     );
     this.insertFailure = db.prepare('INSERT INTO _run_failures (run_id, key, reason) VALUES (?, ?, ?)');
     // requests/retries: the run's own totals when given (they include requests of pages that never
     // committed, and partition listings), else what the commits added up.
     this.finish = db.prepare(
-      'UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ?, requests = COALESCE(?, requests), retries = COALESCE(?, retries) WHERE id = ?',
+      `UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ?, requests = COALESCE(?, requests), retries = COALESCE(?, retries),
+         waits = COALESCE(?, waits), waited_ms = COALESCE(?, waited_ms) WHERE id = ?`,
     );
     this.failRunning = db.prepare(`UPDATE _runs SET status = 'failed', ended_at = ?, error = ? WHERE sync = ? AND status = 'running'`);
     this.byId = db.prepare('SELECT * FROM _runs WHERE id = ?');
@@ -133,8 +141,10 @@ export class Runs {
   record(runId: number, sync: string, progress: RunProgress): void {
     checkCount(progress.requests, `Run ${runId}: requests`);
     checkCount(progress.retries, `Run ${runId}: retries`);
-    const { upserted, deleted, failed, requests, retries } = progress;
-    const row = this.addProgress.get(upserted, deleted, failed.length, requests, retries, runId) as { sync: string } | undefined;
+    const { upserted, deleted, failed, requests, retries, waits = 0, waitedMs = 0 } = progress;
+    checkCount(waits, `Run ${runId}: waits`);
+    checkCount(waitedMs, `Run ${runId}: waitedMs`);
+    const row = this.addProgress.get(upserted, deleted, failed.length, requests, retries, waits, waitedMs, runId) as { sync: string } | undefined;
     if (row === undefined) throw new Error(`Run ${runId} does not exist`);
     if (row.sync !== sync) throw new Error(`Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
     for (const failure of failed) {
@@ -151,10 +161,11 @@ export class Runs {
     }
     const deleted = outcome.deleted ?? 0;
     checkCount(deleted, `Run ${runId}: deleted`);
-    for (const counter of ['requests', 'retries'] as const) {
+    for (const counter of ['requests', 'retries', 'waits', 'waitedMs'] as const) {
       if (outcome[counter] !== undefined) checkCount(outcome[counter], `Run ${runId}: ${counter}`);
     }
-    const { changes } = this.finish.run(outcome.status, now, escapeLoneSurrogates(outcome.error ?? null), deleted, outcome.requests ?? null, outcome.retries ?? null, runId);
+    const totals = [outcome.requests, outcome.retries, outcome.waits, outcome.waitedMs].map((total) => total ?? null);
+    const { changes } = this.finish.run(outcome.status, now, escapeLoneSurrogates(outcome.error ?? null), deleted, ...totals, runId);
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 

@@ -175,6 +175,11 @@ export const migrations: readonly string[] = [
   -- version delivered later is older (rows.ts). NULL for tombstones written before this existed.
   ALTER TABLE _tombstones ADD COLUMN cycle INTEGER;
   `,
+  `
+  -- Waits a rate limit imposed on a run's requests (Retry-After, a spent budget): how many, how long.
+  ALTER TABLE _runs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE _runs ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

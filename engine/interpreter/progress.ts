@@ -1,11 +1,12 @@
 /**
- * How far a cycle is, when the source tells a total (`paginate.stop.total`): offset pagination
- * counts records (the total is a record count), pageNumber pagination counts pages. Read from the
- * page position, not counted in memory, so a resumed cycle (or a page split over several commits,
- * fetched once) reports where it really stands.
+ * How far a cycle is, when the source tells a total (`paginate.stop.total`), in the unit the style
+ * counts it in (its `progress`: offset pagination counts records, pageNumber pagination pages). Read
+ * from the page position, not counted in memory, so a resumed cycle (or a page split over several
+ * commits, fetched once) reports where it really stands.
  */
 import type { Paginator } from '../spec/types.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
+import { styleOf } from '../pagination/facts.js';
 
 export interface CycleProgress {
   done: number;
@@ -26,24 +27,16 @@ export type ProgressReader = (input: ProgressInput) => CycleProgress | undefined
 
 /** undefined when the paginator has no `stop.total`: the cycle's length is not known. */
 export function compileProgress(paginate: Paginator | undefined): ProgressReader | undefined {
-  if (paginate?.type !== 'offset' && paginate?.type !== 'pageNumber') return undefined;
-  const path = paginate.stop?.total;
-  if (path === undefined) return undefined;
-  if (paginate.type === 'offset') {
-    const start = paginate.start ?? 0;
-    return (input) => measured(input, path, (at) => at - start + (input.recordsDone ?? input.records));
-  }
-  const start = paginate.start ?? 1;
-  // A page counts once all of it is committed.
-  return (input) => measured(input, path, (at) => at - start + (input.recordsDone === undefined ? 1 : 0));
-}
-
-function measured(input: ProgressInput, path: string, doneAt: (at: number) => number): CycleProgress | undefined {
-  const total = totalOf(selectFirst(path, input.body));
-  const at = (input.position as { at?: unknown } | null)?.at;
-  if (total === undefined || typeof at !== 'number') return undefined;
-  // Records added at the source while the cycle reads can carry it past an older total.
-  return { done: Math.min(Math.max(0, doneAt(at)), total), total };
+  const progress = styleOf(paginate).progress;
+  const path = paginate && 'stop' in paginate ? paginate.stop?.total : undefined;
+  if (!paginate || !progress || path === undefined) return undefined;
+  return (input) => {
+    const total = totalOf(selectFirst(path, input.body));
+    const at = (input.position as { at?: unknown } | null)?.at;
+    const done = total === undefined || at === undefined || at === null ? undefined : progress(paginate, at, input);
+    // Records added at the source while the cycle reads can carry it past an older total.
+    return done === undefined || total === undefined ? undefined : { done: Math.min(Math.max(0, done), total), total };
+  };
 }
 
 /** Totals as APIs write them: numbers, or numeric strings (as stop.total reads them). */

@@ -1,7 +1,7 @@
 /**
  * Keyset pagination over (field, id) — `WHERE ts > :t OR (ts = :t AND id > :id)`. The query shape is
  * API-specific, so this style does not patch the request: the caller re-renders the request templates with
- * {{cursor.value}} / {{cursor.id}} taken from `templateCursor(position)`.
+ * {{cursor.value}} / {{cursor.id}} taken from `cursor.at(position)`, and validate requires it to read them.
  */
 import type { PaginateKeyset } from '../spec/types.generated.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
@@ -33,5 +33,9 @@ export const keyset: PaginatorStyle<PaginateKeyset, KeysetPosition> = {
     }
     return { value, id: id === undefined || id === null ? null : String(id) };
   },
-  templateCursor: (position) => (position === undefined ? undefined : { value: position.value, id: position.id }),
+  cursor: {
+    fields: ['value', 'id'],
+    requires: [{ fields: ['value'], code: 'keyset-without-cursor', cannot: 'advance', fix: 'send it in the query or body' }],
+    at: (position) => (position === undefined ? undefined : { value: position.value, id: position.id }),
+  },
 };

@@ -14,4 +14,5 @@ export const offset: PaginatorStyle<PaginateOffset, number> = {
     position === undefined ? request : placeValue(request, toTarget(spec.param ?? 'offset'), position),
   nextPosition: (spec, page) => (page.position ?? spec.start ?? 0) + page.records.length,
   pastTotal: (_spec, totalRecords, next) => next >= totalRecords,
+  progress: (spec, at, page) => (typeof at === 'number' ? at - (spec.start ?? 0) + (page.recordsDone ?? page.records) : undefined),
 };

@@ -12,7 +12,8 @@ import { describeRequest, type HttpRequest, type HttpResponse } from '../http/re
 import type { Redactor } from '../http/redact.js';
 import { PaginationError } from './errors.js';
 import { placeValue, toPageSize } from './param.js';
-import { paginators } from './registry.js';
+import { checkPaginator, describeIssue } from './check.js';
+import { styleOf } from './facts.js';
 import { compileStop, type StopReason } from './stop.js';
 import type { Page, PaginatorStyle, TemplateCursor } from './style.js';
 
@@ -63,16 +64,16 @@ export function compilePaginator(
 ): CompiledPaginator {
   const resolved: Paginator = spec ?? { type: 'none' };
   const where = options.where ?? 'paginate';
-  // The registry pairs each type with its style; the cast only forgets which pair this is.
-  const style = paginators[resolved.type] as PaginatorStyle<Paginator, JsonValue>;
-  style.check?.(resolved, where);
+  // The one refusal compile makes, and the rules validate reports: a checked spec never fails here.
+  const [issue] = checkPaginator(resolved);
+  if (issue) throw new PaginationError(describeIssue(where, issue));
+  const style: PaginatorStyle<Paginator, JsonValue> = styleOf(resolved);
   const pageSize = 'pageSize' in resolved ? toPageSize(resolved.pageSize) : undefined;
   const stopSpec = ('stop' in resolved ? resolved.stop : undefined) ?? style.defaultStop;
   const pastTotal = style.pastTotal;
   const shouldStop = compileStop(stopSpec, {
     pageSize: pageSize?.value,
     pastTotal: pastTotal && ((total, next) => pastTotal(resolved, total, next as JsonValue)),
-    where,
   });
   // Positions come back from checkpoints; one of another shape (an older engine, a hand-edited database) is
   // refused here rather than misread.
@@ -128,7 +129,7 @@ export function compilePaginator(
       }
       return { done: false, position: digest === undefined ? { at: next } : { at: next, previousPage: digest } };
     },
-    templateCursor: (position) => style.templateCursor?.(styleAt(position)),
+    templateCursor: (position) => style.cursor?.at(styleAt(position)),
   };
 }
 

@@ -17,7 +17,7 @@ import { jsonEqual } from '../extract/jsonEqual.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';
 import { toPageSize } from './param.js';
-import type { Page, PaginatorStyle } from './style.js';
+import type { Page, PaginatorIssue, PaginatorStyle } from './style.js';
 
 export interface RequeryPosition {
   value: unknown;
@@ -30,16 +30,26 @@ export const requery: PaginatorStyle<PaginateRequery, RequeryPosition> = {
   defaultStop: { missingToken: true },
   noun: 'requery position',
   rereadsRecords: true,
-  check(spec, where) {
+  check(spec) {
+    const issues: PaginatorIssue[] = [];
     if (spec.pageSize === undefined) {
-      throw new PaginationError(`${where}.pageSize is required for requery pagination: a full page is what starts a walk through tied values`);
+      // A full page is what tells requery that the page may end inside a run of tied values.
+      issues.push({
+        path: [],
+        code: 'missing-page-size',
+        message: 'requery pagination needs pageSize: a full page is what starts a walk through records that share one value',
+      });
     }
-    if (spec.stop?.shortPage) {
-      throw new PaginationError(
-        `${where}.stop.shortPage does not fit requery pagination: a short page inside a walk through tied values ` +
-          'is not the end; requery stops on a short page by itself',
-      );
+    if (spec.stop?.shortPage === true) {
+      issues.push({
+        path: ['stop', 'shortPage'],
+        code: 'bad-stop',
+        message:
+          'stop.shortPage does not fit requery pagination: a short page inside a walk through tied records is not the end; ' +
+          'requery stops on a short page by itself',
+      });
     }
+    return issues;
   },
   firstPosition: () => undefined,
   applyPosition: (_spec, request) => request,
@@ -53,7 +63,19 @@ export const requery: PaginatorStyle<PaginateRequery, RequeryPosition> = {
     if (!full) return undefined;
     return { value: lastValue(spec, page), id: null, tie: true };
   },
-  templateCursor: (position) => (position === undefined ? undefined : { value: position.value, id: position.id, tie: position.tie }),
+  cursor: {
+    fields: ['value', 'id', 'tie'],
+    requires: [
+      { fields: ['value'], code: 'requery-without-cursor', cannot: 'advance', fix: 'send it in the query or body' },
+      {
+        fields: ['tie', 'id'],
+        code: 'requery-without-tie',
+        cannot: 'get past records that share one value',
+        fix: 'while cursor.tie is true, ask for that value alone after cursor.id, e.g. {{#if cursor.tie}}…{{cursor.id}}…{{/if}}',
+      },
+    ],
+    at: (position) => (position === undefined ? undefined : { value: position.value, id: position.id, tie: position.tie }),
+  },
 };
 
 function lastValue(spec: PaginateRequery, page: Page<RequeryPosition>): unknown {

@@ -7,6 +7,7 @@
 import type { Stop } from '../spec/types.generated.js';
 import { describeValue, selectAll } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';
+import type { PaginatorIssue } from './style.js';
 
 export type StopReason = 'hasMore' | 'done' | 'missingToken' | 'emptyPage' | 'shortPage' | 'total';
 
@@ -23,20 +24,59 @@ export interface StopOptions {
   pageSize: number | undefined;
   /** The style's reading of `stop.total`; undefined when the style has none. */
   pastTotal: ((total: number, next: unknown) => boolean) | undefined;
-  /** Spec location for configuration errors, e.g. `paginate` */
-  where: string;
 }
 
 export type StopCheck = (input: StopInput) => StopReason | undefined;
 
+/** What the stop rules need to know of a paginator and its style. */
+export interface StopFacts {
+  type: string;
+  /** The style's name for a position ("page token"), for messages. */
+  noun: string;
+  defaultStop: Stop;
+  hasPageSize: boolean;
+  /** Whether the style reads `stop.total` (it has pastTotal), and which styles do ("pageNumber and offset"). */
+  readsTotal: boolean;
+  totalStyles: string;
+}
+
+/**
+ * The stop rules the schema cannot express, for every style: what compileStop needs to hold. `written`
+ * is the paginator's own `stop`; without one the style's default stop must hold too.
+ */
+export function checkStop(written: Stop | undefined, facts: StopFacts): PaginatorIssue[] {
+  const issues: PaginatorIssue[] = [];
+  if (!facts.hasPageSize && written?.shortPage === true) {
+    issues.push({
+      path: ['stop', 'shortPage'],
+      code: 'missing-page-size',
+      message: 'stop.shortPage compares each page with the page size, but the paginator has no pageSize',
+    });
+  }
+  if (!facts.hasPageSize && written === undefined && facts.defaultStop.shortPage === true) {
+    issues.push({
+      path: [],
+      code: 'missing-page-size',
+      message:
+        `${facts.type} pagination stops on a short page unless told otherwise (its default stop is ${Object.keys(facts.defaultStop).join(', ')}), ` +
+        'and a page is short compared with the page size, but the paginator has no pageSize; give pageSize, or a stop such as stop: { emptyPage: true }',
+    });
+  }
+  if (written?.total !== undefined && !facts.readsTotal) {
+    issues.push({
+      path: ['stop', 'total'],
+      code: 'bad-stop',
+      message:
+        `stop.total applies to ${facts.totalStyles} pagination only: ` +
+        `the ${facts.noun} of ${facts.type} pagination cannot be compared with a total`,
+    });
+  }
+  return issues;
+}
+
+/** The paginator passed checkStop: every condition it gives can be evaluated. */
 export function compileStop(stop: Stop, options: StopOptions): StopCheck {
-  const { pageSize, pastTotal, where } = options;
-  if (stop.shortPage && pageSize === undefined) {
-    throw new PaginationError(`${where}.stop.shortPage needs ${where}.pageSize (a page is short compared to it)`);
-  }
-  if (stop.total !== undefined && pastTotal === undefined) {
-    throw new PaginationError(`${where}.stop.total applies to pageNumber and offset pagination only`);
-  }
+  const { pageSize, pastTotal } = options;
   const checks: [StopReason, (input: StopInput) => boolean][] = [];
   if (stop.hasMore !== undefined) {
     const path = stop.hasMore;

@@ -8,7 +8,7 @@
  */
 import type { ConnectorSpec, Paginate, Paginator, Request } from './types.generated.js';
 import { formatPath, type DocPath, type Reporter } from './diagnostics.js';
-import { suggestion } from './suggest.js';
+import { suggestion } from '../core/suggest.js';
 
 export interface TemplateSite {
   /** Where the template string is in the document. */

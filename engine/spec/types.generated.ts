@@ -38,7 +38,8 @@ export type PaginatorFragment =
   | PaginateOffset
   | PaginateKeyset
   | PaginateRelay
-  | PaginateRequery;
+  | PaginateRequery
+  | PaginateSearchAfter;
 /**
  * Where a value goes: a query parameter name, or {in, name}.
  *
@@ -656,6 +657,25 @@ export interface PaginateRequery {
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */
   idField: string;
+  pageSize?: PageSizeOrNumber;
+  stop?: Stop;
+}
+/**
+ * Search engines that page by the sort values of the last hit (Elasticsearch and OpenSearch `search_after`): each next request sends the last record's `after` value — the hit's `sort` array, kept as JSON — at `param`. The request must sort on a unique tiebreaker; the walk ends on a page without records.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "paginateSearchAfter".
+ */
+export interface PaginateSearchAfter {
+  type: 'searchAfter';
+  /**
+   * A JSONPath expression starting with '$' (script evaluation is disabled).
+   */
+  after?: string;
+  /**
+   * Where a value goes: a query parameter name, or {in, name}.
+   */
+  param?: string | ParamTarget;
   pageSize?: PageSizeOrNumber;
   stop?: Stop;
 }

@@ -37,7 +37,7 @@ describe('syncspec validate', () => {
     const dir = writeProject({
       spec: MINIMAL_SPEC.replace(
         'request: { path: /contacts }',
-        'request: { path: /contacts, query: { after: "{{#if cursor}}{{cursor.value}}{{/if}}" } }\n    paginate: { type: keyset, field: $.updated_at, idField: $.id }\n    cursor: { field: $.updated_at }',
+        'request: { path: /contacts, query: { after: "{{#if cursor}}{{cursor.value}}{{/if}}" } }\n    paginate: { type: keyset, field: $.updated_at, idField: $.id, pageSize: 100 }\n    cursor: { field: $.updated_at }',
       ),
     });
     const result = await runValidate('config.yaml', { cwd: dir, env: {} });

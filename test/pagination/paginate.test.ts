@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compilePaginator, type Position } from '../../engine/pagination/paginate.js';
 import { paginators } from '../../engine/pagination/registry.js';
@@ -5,6 +7,7 @@ import { Redactor } from '../../engine/http/redact.js';
 import type { HttpRequest, HttpResponse } from '../../engine/http/request.js';
 import type { Paginator } from '../../engine/spec/types.generated.js';
 import { sendJson, useServers } from '../support/http-server.js';
+import { ROOT } from '../support/project.js';
 import { walk } from './walk.js';
 
 const serve = useServers();
@@ -19,8 +22,11 @@ const response = (body: unknown, req: HttpRequest = { ...request, url: `${BASE}/
 });
 
 describe('compilePaginator', () => {
-  test('the registry holds every style of the schema', () => {
-    expect(Object.keys(paginators)).toEqual(['none', 'token', 'nextUrl', 'linkHeader', 'pageNumber', 'offset', 'keyset', 'relay', 'requery']);
+  test('the registry holds every style of the schema, in its order', () => {
+    const schema = JSON.parse(readFileSync(resolve(ROOT, 'schemas/connector.schema.json'), 'utf8'));
+    const types = (schema.$defs.paginator.oneOf as { $ref: string }[]).map(({ $ref }) => schema.$defs[$ref.replace('#/$defs/', '')].properties.type.const);
+    expect(Object.keys(paginators)).toEqual(types);
+    expect(types).toEqual(expect.arrayContaining(['none', 'token', 'nextUrl', 'linkHeader', 'pageNumber', 'offset', 'keyset', 'relay', 'requery']));
   });
 
   test('no paginator: one page', async () => {
@@ -81,8 +87,9 @@ describe('compilePaginator', () => {
   });
 
   test('keyset without pageSize needs a stop that does not compare with it', () => {
-    expect(() => compilePaginator({ type: 'keyset', field: '$.ts', idField: '$.id' }, BASE)).toThrow(
-      'paginate.stop.shortPage needs paginate.pageSize (a page is short compared to it)',
+    expect(() => compilePaginator({ type: 'keyset', field: '$.ts', idField: '$.id' }, BASE, { where: 'syncs.a.paginate' })).toThrow(
+      'syncs.a.paginate: keyset pagination stops on a short page unless told otherwise (its default stop is shortPage, emptyPage), ' +
+        'and a page is short compared with the page size, but the paginator has no pageSize',
     );
     expect(() => compilePaginator({ type: 'keyset', field: '$.ts', idField: '$.id', stop: { emptyPage: true } }, BASE)).not.toThrow();
   });

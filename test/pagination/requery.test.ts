@@ -103,10 +103,10 @@ describe('requery pagination', () => {
 
   test('needs a page size, and refuses stop.shortPage, which would end tie walks early', () => {
     expect(() => compilePaginator({ type: 'requery', field: '$.u', idField: '$.id' }, 'http://x')).toThrow(
-      'paginate.pageSize is required for requery pagination: a full page is what starts a walk through tied values',
+      'paginate: requery pagination needs pageSize: a full page is what starts a walk through records that share one value',
     );
     expect(() => compilePaginator({ ...spec, stop: { shortPage: true } }, 'http://x')).toThrow(
-      'paginate.stop.shortPage does not fit requery pagination: a short page inside a walk through tied values is not ' +
+      'paginate.stop.shortPage: stop.shortPage does not fit requery pagination: a short page inside a walk through tied records is not ' +
         'the end; requery stops on a short page by itself',
     );
   });

@@ -5,7 +5,7 @@ import type { Stop } from '../../engine/spec/types.generated.js';
 const REQ = 'GET https://api.x/items';
 const input = (overrides: Partial<StopInput>): StopInput => ({ body: {}, records: [1, 2, 3], next: 'tok', request: REQ, ...overrides });
 const check = (stop: Stop, pageSize?: number, pastTotal?: (total: number, next: unknown) => boolean) =>
-  compileStop(stop, { pageSize, pastTotal, where: 'syncs.contacts.paginate' });
+  compileStop(stop, { pageSize, pastTotal });
 
 describe('stop conditions', () => {
   test.each<[string, Stop, Partial<StopInput>, string | undefined]>([
@@ -50,13 +50,6 @@ describe('stop conditions', () => {
       'GET https://api.x/items: stop.hasMore path $.hasMore found nothing in the response (the response is object with keys has_more, data)',
     );
   });
-
-  test('configuration errors name the spec location', () => {
-    expect(() => check({ shortPage: true })).toThrow(
-      'syncs.contacts.paginate.stop.shortPage needs syncs.contacts.paginate.pageSize (a page is short compared to it)',
-    );
-    expect(() => check({ total: '$.total' })).toThrow(
-      'syncs.contacts.paginate.stop.total applies to pageNumber and offset pagination only',
-    );
-  });
+  // The configuration rules (shortPage without pageSize, total on a style without one) are check.ts's:
+  // test/pagination/check.test.ts.
 });

@@ -310,7 +310,7 @@ const cases: Case[] = [
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
-      "crm.yaml:13:23  syncs.contacts.paginate.type: unknown paginator type 'cursor'; expected one of none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay, requery",
+      "crm.yaml:13:23  syncs.contacts.paginate.type: unknown paginator type 'cursor'; expected one of none, token, nextUrl, linkHeader, pageNumber, offset, keyset, relay, requery, searchAfter",
     ],
   },
   {

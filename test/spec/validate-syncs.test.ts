@@ -75,7 +75,7 @@ const cases: Case[] = [
           request:
             path: /contacts
             query: { after: "{{#if cursor}}{{cursor.value}},{{cursor.id}}{{/if}}" }
-          paginate: { type: keyset, field: $.updated_at, idField: $.id }
+          paginate: { type: keyset, field: $.updated_at, idField: $.id, pageSize: 100 }
           cursor: { field: $.updated_at }
           map: { Name: $.name, ID: $.id }
     `,

@@ -124,7 +124,7 @@ const cases: Case[] = [
           request:
             path: /contacts
             query: { after: "{{cursor.value}}", after_id: "{{#if cursor}}{{cursor.id}}{{/if}}" }
-          paginate: { type: keyset, field: $.updated_at, idField: $.id }
+          paginate: { type: keyset, field: $.updated_at, idField: $.id, pageSize: 100 }
           map: { Name: $.name, ID: $.id }
     `,
     expected: [
@@ -432,7 +432,7 @@ const cases: Case[] = [
           request:
             path: /contacts
             query: { after: "{{#if cursor}}{{cursor.value}},{{cursor.id}},{{cursor.tie}}{{/if}}" }
-          paginate: { type: keyset, field: $.updated_at, idField: $.id }
+          paginate: { type: keyset, field: $.updated_at, idField: $.id, pageSize: 100 }
           map: { Name: $.name, ID: $.id }
         leads:
           database: contacts
@@ -484,7 +484,7 @@ const cases: Case[] = [
           deletes:
             stream:
               request: { path: /trash, query: { before: "{{iso until}}" } }
-              paginate: { type: keyset, field: $.deleted_at, idField: $.id }
+              paginate: { type: keyset, field: $.deleted_at, idField: $.id, pageSize: 100 }
               key: $.id
           map: { Name: $.name, ID: $.id }
     `,

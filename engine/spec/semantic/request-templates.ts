@@ -9,48 +9,13 @@ import { formatPath, type DocPath } from '../diagnostics.js';
 import type { RootRule } from '../../template/scope.js';
 import type { VariableUse } from '../../template/analyze.js';
 import type { TemplateSite } from '../resolve.js';
+import { cursorPaging, listOf, typesWhere } from '../../pagination/facts.js';
 import { paginatorOf, type CheckedSync, type SpecContext } from './context.js';
 import { check, declaredRoots, othersUnavailable, type Unavailable } from './template-roots.js';
 
-interface CursorRequirement {
-  /** Cursor fields the request must read, all of them. */
-  fields: readonly string[];
-  code: string;
-  /** What pagination cannot do without them, after "… pagination cannot ". */
-  cannot: string;
-  /** How to send them, after "; ". */
-  fix: string;
-}
-
-interface CursorPaging {
-  /** What {{cursor}} holds while paging. */
-  fields: readonly string[];
-  requires: readonly CursorRequirement[];
-}
-
-/** Paginators whose position is a cursor: the request must send it, or every page is the first one. */
-const CURSOR_PAGING = {
-  keyset: {
-    fields: ['value', 'id'],
-    requires: [{ fields: ['value'], code: 'keyset-without-cursor', cannot: 'advance', fix: 'send it in the query or body' }],
-  },
-  requery: {
-    fields: ['value', 'id', 'tie'],
-    requires: [
-      { fields: ['value'], code: 'requery-without-cursor', cannot: 'advance', fix: 'send it in the query or body' },
-      {
-        fields: ['tie', 'id'],
-        code: 'requery-without-tie',
-        cannot: 'get past records that share one value',
-        fix: 'while cursor.tie is true, ask for that value alone after cursor.id, e.g. {{#if cursor.tie}}…{{cursor.id}}…{{/if}}',
-      },
-    ],
-  },
-} satisfies Record<string, CursorPaging>;
-
-type CursorPagingType = keyof typeof CURSOR_PAGING;
-
-const isCursorPaging = (type: string | undefined): type is CursorPagingType => type !== undefined && Object.hasOwn(CURSOR_PAGING, type);
+/** The paginators whose position is a cursor, and the one that sets cursor.tie, for messages: "keyset or requery". */
+const CURSOR_STYLES = listOf(typesWhere((style) => style.cursor), 'or');
+const TIE_STYLES = listOf(typesWhere((style) => style.cursor?.fields.includes('tie')), 'or');
 
 interface RequestFacts {
   /** "replace sync 'x'", "the delete stream of sync 'x'". */
@@ -77,7 +42,7 @@ export function checkRequestTemplates(ctx: SpecContext, checked: CheckedSync): v
     syncName: name,
     incremental: mode === 'incremental',
     until: mode === 'incremental',
-    cursorHint: 'only incremental syncs and keyset or requery pagination have one',
+    cursorHint: `only incremental syncs and ${CURSOR_STYLES} pagination have one`,
     cursor: sync.cursor,
     paginator: checked.paginator,
     partitioned: sync.partitions !== undefined,
@@ -94,7 +59,7 @@ export function checkRequestTemplates(ctx: SpecContext, checked: CheckedSync): v
       incremental: stream.cursor !== undefined,
       // Delete streams only exist in incremental syncs; in a replace sync that is reported once, on `deletes`.
       until: true,
-      cursorHint: 'give the stream its own cursor, or page it by keyset or requery',
+      cursorHint: `give the stream its own cursor, or page it by ${CURSOR_STYLES}`,
       cursor: stream.cursor,
       paginator: paginatorOf(stream.paginate),
       partitioned: main.partitioned,
@@ -130,10 +95,11 @@ function checkSyncRequest(ctx: SpecContext, sites: TemplateSite[], facts: Reques
   const roots = requestRoots(ctx, facts);
   const unavailable = othersUnavailable(roots, (root) => `'${root}' is not available in requests`, requestUnavailable(facts));
   const reads = checkSites(ctx, sites, roots, unavailable);
-  const type = facts.paginator?.type;
-  if (!isCursorPaging(type)) return;
+  const paging = cursorPaging(facts.paginator);
+  if (!paging) return;
+  const type = facts.paginator!.type;
   const read = (field: string) => reads.some((use) => use.path[0] === 'cursor' && use.path[1] === field);
-  for (const requirement of CURSOR_PAGING[type].requires) {
+  for (const requirement of paging.requires) {
     const missing = requirement.fields.filter((field) => !read(field)).map((field) => `{{cursor.${field}}}`);
     if (missing.length === 0) continue;
     const never = missing.length === 1 ? `never uses ${missing[0]}` : `uses neither ${missing.join(' nor ')}`;
@@ -147,14 +113,13 @@ function checkSyncRequest(ctx: SpecContext, sites: TemplateSite[], facts: Reques
 
 function requestRoots(ctx: SpecContext, facts: RequestFacts): Record<string, RootRule> {
   const roots: Record<string, RootRule> = { ...declaredRoots(ctx, true), now: { fields: [], bare: true } };
-  const type = facts.paginator?.type;
-  const paging: CursorPaging | undefined = isCursorPaging(type) ? CURSOR_PAGING[type] : undefined;
+  const paging = cursorPaging(facts.paginator);
   if (facts.paginator && 'pageSize' in facts.paginator && facts.paginator.pageSize !== undefined) {
     roots.page = { fields: ['size'], bare: false };
   }
   if (facts.partitioned) roots.partition = { fields: 'any', bare: true };
   if (facts.until) roots.until = { fields: [], bare: true };
-  const missingTie = `cursor.tie is not defined in ${facts.label}: only requery pagination sets it`;
+  const missingTie = `cursor.tie is not defined in ${facts.label}: only ${TIE_STYLES} pagination sets it`;
   if (facts.incremental) {
     const fields = ['value'];
     if (facts.cursor?.tieBreaker !== undefined || paging?.fields.includes('id')) fields.push('id');

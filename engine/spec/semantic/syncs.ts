@@ -6,8 +6,10 @@
  */
 import type { Paginator } from '../types.generated.js';
 import { formatPath, type DocPath } from '../diagnostics.js';
+import { checkPaginator } from '../../pagination/check.js';
+import { pagesByCursor } from '../../pagination/facts.js';
 import { parseSchedule } from '../../schedule/parse.js';
-import { suggestion } from '../suggest.js';
+import { suggestion } from '../../core/suggest.js';
 import { checkedSyncs, isPlainObject, paginatorOf, type CheckedSync, type SpecContext } from './context.js';
 import { checkValueSources } from './value-sources.js';
 import { checkCursor } from './cursors.js';
@@ -19,7 +21,7 @@ export function checkSyncs(ctx: SpecContext): void {
     checkModeAndCursor(ctx, checked);
     checkPacerAndSchedule(ctx, checked);
     checkRequestPath(ctx, checked.request.request.path, ctx.raw.syncs[checked.name].request, [...checked.path, 'request']);
-    checkPageSize(checked.paginator, [...checked.path, 'paginate'], ctx);
+    checkPaginatorRules(checked.paginator, [...checked.path, 'paginate'], ctx);
     checkDeleteStream(ctx, checked);
     checkAnchorRequest(ctx, checked);
     checkCycles(ctx, checked);
@@ -33,7 +35,7 @@ function checkDeleteStream(ctx: SpecContext, { name, path, sync }: CheckedSync):
   const at = [...path, 'deletes', 'stream'];
   const request = ctx.resolved.requests.get(formatPath([...at, 'request']));
   if (request) checkRequestPath(ctx, request.request.path, ctx.raw.syncs[name].deletes?.stream?.request, [...at, 'request']);
-  checkPageSize(paginatorOf(stream.paginate), [...at, 'paginate'], ctx);
+  checkPaginatorRules(paginatorOf(stream.paginate), [...at, 'paginate'], ctx);
   if (stream.cursor) checkCursor(ctx, stream.cursor, [...at, 'cursor'], { deleteStream: true });
 }
 
@@ -94,7 +96,7 @@ function checkModeAndCursor(ctx: SpecContext, { path, sync, paginator, mode }: C
     );
   }
   if (mode === 'replace' && sync.cursor) {
-    if (paginator?.type === 'keyset' || paginator?.type === 'requery') {
+    if (paginator && pagesByCursor(paginator)) {
       ctx.report.warning(
         [...path, 'cursor'],
         'unnecessary-cursor',
@@ -136,27 +138,8 @@ function checkRequestPath(ctx: SpecContext, resolvedPath: string | undefined, wr
   ctx.report.error(at, 'missing-key', `request has no path; give path here${from}`);
 }
 
-function checkPageSize(paginator: Paginator | undefined, at: DocPath, ctx: SpecContext): void {
-  if (!paginator || paginator.type === 'none') return;
-  if (paginator.type === 'requery') {
-    // A full page is what tells requery that the page may end inside a run of tied values.
-    if (paginator.pageSize === undefined) {
-      ctx.report.error(at, 'missing-page-size', 'requery pagination needs pageSize: a full page is what starts a walk through records that share one value');
-    }
-    if (paginator.stop?.shortPage === true) {
-      ctx.report.error(
-        [...at, 'stop', 'shortPage'],
-        'bad-stop',
-        'stop.shortPage does not fit requery pagination: a short page inside a walk through tied records is not the end; requery stops on a short page by itself',
-      );
-    }
-    return;
-  }
-  if (paginator.stop?.shortPage === true && paginator.pageSize === undefined) {
-    ctx.report.error(
-      [...at, 'stop', 'shortPage'],
-      'missing-page-size',
-      'stop.shortPage compares each page with the page size, but the paginator has no pageSize',
-    );
-  }
+/** The paginator's own rules (its style's check and the stop rules), each reported where it applies. */
+function checkPaginatorRules(paginator: Paginator | undefined, at: DocPath, ctx: SpecContext): void {
+  if (!paginator) return;
+  for (const issue of checkPaginator(paginator)) ctx.report.error([...at, ...issue.path], issue.code, issue.message);
 }

@@ -92,19 +92,35 @@ export function requestUrl(request: Pick<HttpRequest, 'url' | 'query'>, baseUrl?
 export function describeRequest(request: Pick<HttpRequest, 'method' | 'url' | 'query'>, redactor?: Redactor): string {
   let text: string;
   try {
-    const url = new URL(requestUrl(request));
-    url.username = '';
-    url.password = '';
-    const pairs = [...url.searchParams].map(([name, value]) => {
-      const shown = isSensitiveName(name) ? REDACTED : encodeURIComponent(value);
-      return `${encodeURIComponent(name)}=${shown}`;
-    });
-    url.search = '';
-    text = `${request.method} ${url.href}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}`;
+    text = `${request.method} ${maskedHref(new URL(requestUrl(request)))}`;
   } catch {
     text = `${request.method} ${request.url}`;
   }
   return redactor ? redactor.redact(text) : text;
+}
+
+/**
+ * An absolute http(s) URL as logs and `state show` print it (next-page URLs may carry a token the
+ * API put in the link): without user info, and with the values of query parameters of secret-like
+ * names replaced by [REDACTED]. Other text is returned as it is. Known secret values are the
+ * redactor's to remove.
+ */
+export function maskUrl(text: string): string {
+  if (!/^https?:\/\//i.test(text) || !URL.canParse(text)) return text;
+  return maskedHref(new URL(text));
+}
+
+function maskedHref(url: URL): string {
+  url.username = '';
+  url.password = '';
+  const pairs = [...url.searchParams].map(([name, value]) => {
+    const shown = isSensitiveName(name) ? REDACTED : encodeURIComponent(value);
+    return `${encodeURIComponent(name)}=${shown}`;
+  });
+  const hash = url.hash;
+  url.search = '';
+  url.hash = '';
+  return `${url.href}${pairs.length > 0 ? `?${pairs.join('&')}` : ''}${hash}`;
 }
 
 /** A response header's first value; names are matched case-insensitively. */

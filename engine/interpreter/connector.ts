@@ -17,7 +17,7 @@ import { SyncError } from '../core/errors.js';
 import { compileAnchor } from './anchor.js';
 import { cursorRules, initialPosition } from './cursor.js';
 import { compileDeleteStream } from './delete-stream.js';
-import { compileExecute, type SpecState } from './execute.js';
+import { compileExecute } from './execute.js';
 import { parentPartitions, staticPartitions, type PartitionLister } from './partitions.js';
 import { isPagedByCursor, type PhaseRules } from './phase.js';
 import { listedDeletions, recordKey, recordsToChanges, type RecordRules } from './records.js';
@@ -27,6 +27,7 @@ import { createConnectorHttp, type ConnectorHttp } from './http.js';
 import type { PacerRegistry } from './pacers.js';
 import { compileVersion } from './version.js';
 import { createStateSeal, type StateSeal } from './seal.js';
+import type { SpecState } from './state-format.js';
 import { DEFAULT_WALK_LIMITS } from './walk-guard.js';
 
 export interface CompiledConnector {

@@ -3,6 +3,7 @@
  *
  * Most syncs walk one stream (phase.ts), and their state is that stream's:
  *   { cursor?, high?, page? }
+ * (The stored shape, its format version and how it is described: state-format.ts.)
  *
  * A sync with a delete stream (`deletes.stream`) runs flip-flop: a cycle of the delta, walked until
  * it is caught up, then a cycle of the delete stream, walked until it is caught up, then the delta
@@ -28,18 +29,8 @@
 import type { ExecuteContext, ExecuteResult } from '../core/types.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
 import { upperBound } from './cursor.js';
-import { compilePhase, type PhaseResult, type PhaseRules, type PhaseState } from './phase.js';
-
-export type PhaseName = 'delta' | 'deletes';
-
-export interface SpecState extends PhaseState {
-  /** Flip-flop syncs: the stream this (or the next) cycle walks. */
-  phase?: PhaseName;
-  /** Flip-flop syncs: where the delete stream stands. */
-  deletes?: PhaseState;
-  /** Flip-flop syncs: the stream that failed in its last turn, until it completes a walk. */
-  failing?: PhaseName;
-}
+import { compilePhase, type PhaseResult, type PhaseRules } from './phase.js';
+import { loadState, streamName, type PhaseName, type PhaseState, type SpecState } from './state-format.js';
 
 export interface SpecSyncParts {
   /** The sync's own request and records. */
@@ -48,7 +39,13 @@ export interface SpecSyncParts {
   deletes?: PhaseRules;
 }
 
+/** The sync's execute: stored states are loaded (state-format.ts) before either stream reads them. */
 export function compileExecute(parts: SpecSyncParts) {
+  const execute = compileStreams(parts);
+  return (state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> => execute(loadState(state), ctx);
+}
+
+function compileStreams(parts: SpecSyncParts) {
   const delta = compilePhase(parts.delta);
   if (!parts.deletes) {
     return async function execute(state: SpecState | undefined, ctx: ExecuteContext): Promise<ExecuteResult<SpecState>> {
@@ -88,7 +85,7 @@ export function compileExecute(parts: SpecSyncParts) {
 /** The failure of one stream, named, with the original's code. */
 function streamFailure(phase: PhaseName, error: unknown): SyncError {
   const code = (error as { code?: unknown } | null)?.code;
-  const label = phase === 'deletes' ? 'delete stream' : 'delta';
+  const label = streamName(phase);
   const other = phase === 'deletes' ? 'the delta' : 'the delete stream';
   return new SyncError(typeof code === 'string' ? code : 'stream-failed', `${label} failed (${other} ran instead; it is retried in its next turn): ${describeError(error)}`, { cause: error });
 }

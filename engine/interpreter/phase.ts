@@ -3,7 +3,7 @@
  * position, split it to maxChangesPerCommit, track the high-water mark, finish the cycle. Written once
  * for every stream a sync runs: its own records (the delta) and, flip-flop, its delete stream.
  *
- * State (plain JSON, stored verbatim in checkpoints):
+ * State (plain JSON, stored verbatim in checkpoints; its shape and format: state-format.ts):
  * - `page`: where the cycle is — the paginator position of the next page, how many of its items are
  *   already committed (a page larger than maxChangesPerCommit is split; which items, the page log
  *   says: page-parts.ts), and how many pages and records the cycle has read before it (walk-guard.ts).
@@ -15,6 +15,7 @@
 import type { Change, ExecuteContext, FailedRecord, PageLogUpdate } from '../core/types.js';
 import type { Cursor as CursorSpec, Paginator } from '../spec/types.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
+import { pagesByCursor } from '../pagination/facts.js';
 import { describeRequest } from '../http/request.js';
 import type { MapContext } from '../mapping/record-mapper.js';
 import type { TemplateContext } from '../template/render.js';
@@ -22,31 +23,15 @@ import {
   canonicalValue, comparePositions, compareValues, initialPosition, renderValue, upperBound, type CursorPosition, type CursorRules,
 } from './cursor.js';
 import { nextPart, type CachedPage } from './page-parts.js';
+import type { PageState, PhaseState } from './state-format.js';
 import { placeRecords, youngAfter } from './placement.js';
 import { compileProgress, type CycleProgress } from './progress.js';
 import type { PageChanges } from './records.js';
 import type { FetchedPage, Stream } from './stream.js';
 import { WalkGuard, type WalkCount, type WalkLimits } from './walk-guard.js';
 
-/**
- * Where a cycle is: the position of the page it reads; when the page is split over commits, how many
- * of its items are committed (`skip`; their identities are in the page log, or — in states saved
- * before the page log — in `done`); and how many pages and records the cycle read before this page.
- */
-export interface PageState {
-  position: unknown;
-  skip: number;
-  /** Saved by earlier versions: the identities committed of a split page. Read, never written. */
-  done?: string[];
-  pages?: number;
-  records?: number;
-}
-
-export interface PhaseState {
-  cursor?: CursorPosition;
-  high?: CursorPosition;
-  page?: PageState;
-}
+// The stored shape of a stream's state (PhaseState, PageState) is state-format.ts's.
+export type { PageState, PhaseState } from './state-format.js';
 
 export interface IncrementalRules {
   spec: CursorSpec;
@@ -55,9 +40,9 @@ export interface IncrementalRules {
   pagedByCursor: boolean;
 }
 
-/** Keyset and requery pagination page by the cursor itself. */
+/** Keyset and requery pagination page by the cursor itself (their style says so: pagination/facts.ts). */
 export function isPagedByCursor(paginate: Paginator | undefined): boolean {
-  return paginate?.type === 'keyset' || paginate?.type === 'requery';
+  return pagesByCursor(paginate);
 }
 
 export interface PhaseRules {

@@ -4,7 +4,8 @@
  * and compact JSON for whatever it does not recognise (hand-written syncs, unknown keys).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readState, stateTable, type StateLine } from '../../engine/cli/commands/state.js';
+import { stateTable, type StateLine } from '../../engine/cli/commands/state.js';
+import { describeState } from '../../engine/interpreter/state-format.js';
 import { sandboxEnv, writeConfig } from '../support/project.js';
 import { removeScratchDirs, runCli, scratchDir, tableRows, withProject } from '../support/cli.js';
 
@@ -63,40 +64,40 @@ describe('state show: the table', () => {
 describe('state show: reading one state', () => {
   test('long tokens and next-page URLs are cut to 40 characters; the first page has no position', () => {
     const url = `https://api.example.com/v1/contacts?after=${'x'.repeat(60)}`;
-    expect(readState({ page: { position: { at: url }, skip: 0 } }).page).toBe(`at ${url.slice(0, 39)}…`);
-    expect(readState({ page: { position: { at: null }, skip: 5 } }).page).toBe('at the first page, 5 committed');
+    expect(describeState({ page: { position: { at: url }, skip: 0 } }).page).toBe(`at ${url.slice(0, 39)}…`);
+    expect(describeState({ page: { position: { at: null }, skip: 5 } }).page).toBe('at the first page, 5 committed');
   });
 
   test('object positions (keyset, requery) are shown as compact JSON', () => {
-    const view = readState({ page: { position: { at: { value: '2024-05-01', id: null, tie: true } }, skip: 0 } });
+    const view = describeState({ page: { position: { at: { value: '2024-05-01', id: null, tie: true } }, skip: 0 } });
     expect(view.page).toBe('at {"value":"2024-05-01","id":null,"tie":t…');
   });
 
   test('a flip-flop state without a phase is in its delta phase; a bad phase is left as JSON', () => {
-    expect(readState({ cursor: { value: 'a', id: null }, deletes: { cursor: { value: 'b', id: null } } })).toEqual({
+    expect(describeState({ cursor: { value: 'a', id: null }, deletes: { cursor: { value: 'b', id: null } } })).toEqual({
       phase: 'delta', failing: '-', cursor: 'a', deleteCursor: 'b', page: '-', rest: undefined,
     });
-    expect(readState({ phase: 'sweep' })).toEqual({ phase: '-', failing: '-', cursor: '-', deleteCursor: '-', page: '-', rest: '{"phase":"sweep"}' });
+    expect(describeState({ phase: 'sweep' })).toEqual({ phase: '-', failing: '-', cursor: '-', deleteCursor: '-', page: '-', rest: '{"phase":"sweep"}' });
   });
 
   test('keys of a familiar name but another shape are not guessed at: they stay in the JSON', () => {
-    expect(readState({ cursor: '2024-05-01', page: 3, deletes: { cursor: { value: 'b', id: null }, extra: 1 } })).toEqual({
+    expect(describeState({ cursor: '2024-05-01', page: 3, deletes: { cursor: { value: 'b', id: null }, extra: 1 } })).toEqual({
       phase: 'delta', failing: '-', cursor: '-', deleteCursor: 'b', page: '-', rest: '{"cursor":"2024-05-01","page":3,"deletes":{"extra":1}}',
     });
   });
 
   test('secrets are redacted before long values are cut, and credential-like query values are hidden', () => {
     const redact = (text: string) => text.replaceAll('s3cr3t-value', '[REDACTED]');
-    const page = (at: string) => readState({ page: { position: { at }, skip: 0 } }, redact).page;
+    const page = (at: string) => describeState({ page: { position: { at }, skip: 0 } }, redact).page;
     // Cut first, the secret would be half shown ('…?k=s3cr3t-v…').
     expect(page('https://api.example.com/v1/i?k=s3cr3t-value')).toBe('at https://api.example.com/v1/i?k=[REDACTE…');
     expect(page('https://a.io/i?access_token=runtime')).toBe('at https://a.io/i?access_token=[REDACTED]');
-    expect(readState({ since: 's3cr3t-value' }, redact).rest).toBe('{"since":"[REDACTED]"}');
+    expect(describeState({ since: 's3cr3t-value' }, redact).rest).toBe('{"since":"[REDACTED]"}');
     expect(stateTable([line('crm.x', { page: { position: { at: 'https://u:p@a.io/i?k=s3cr3t-value' }, skip: 0 } })], redact)).not.toContain('s3cr3t');
   });
 
   test('only a high-water mark (a first cycle with no initial cursor)', () => {
-    expect(readState({ high: { value: 'evt_9', id: null } }).cursor).toBe('none, seen evt_9');
+    expect(describeState({ high: { value: 'evt_9', id: null } }).cursor).toBe('none, seen evt_9');
   });
 });
 

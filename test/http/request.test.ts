@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { describeRequest, headerValue, headerValues, requestUrl, resolveUrl } from '../../engine/http/request.js';
+import { describeRequest, headerValue, headerValues, maskUrl, requestUrl, resolveUrl } from '../../engine/http/request.js';
 import { Redactor } from '../../engine/http/redact.js';
 
 describe('resolveUrl', () => {
@@ -53,6 +53,17 @@ describe('describeRequest', () => {
       redactor,
     );
     expect(text).toBe('POST https://api.x/v1/search?api_key=[REDACTED]&q=[REDACTED]&access_token=[REDACTED]&page=2');
+  });
+});
+
+describe('maskUrl', () => {
+  test('user info and credential-like query values are hidden, as describeRequest hides them; a fragment stays last', () => {
+    expect(maskUrl('https://u:p@a.io/i?access_token=t0k&page=2#top')).toBe('https://a.io/i?access_token=[REDACTED]&page=2#top');
+    expect(describeRequest({ method: 'GET', url: 'https://a.io/i?access_token=t0k#top', query: {} })).toBe('GET https://a.io/i?access_token=[REDACTED]#top');
+  });
+
+  test('anything but an absolute http(s) URL is left as it is', () => {
+    for (const text of ['tok_7?token=x', 'cus_000050', 'ftp://u:p@a.io/?token=x', 'https://']) expect(maskUrl(text)).toBe(text);
   });
 });
 

@@ -9,7 +9,7 @@ import { SyncError } from './core/errors.js';
 import type { Store } from './store/store.js';
 import { openStore } from './store/open.js';
 import { compileConnector, type CompiledConnector } from './interpreter/connector.js';
-import { runCycle, type CycleSummary, type CommitEvent, type RunEvent } from './runtime/loop.js';
+import { runCycle, type CycleSummary, type RunEvent } from './runtime/loop.js';
 import type { RunTrigger } from './store/store.js';
 import { runLimited } from './runtime/limited.js';
 import { PacerRegistry } from './interpreter/pacers.js';
@@ -96,8 +96,7 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Abort requests in flight too. */
   abortSignal?: AbortSignal;
-  onCommit?: (event: CommitEvent) => void;
-  /** Start, commits and finish of every sync's run (see RunEvent). */
+  /** Start, commits, rate-limit waits and finish of every sync's run (see RunEvent). */
   onEvent?: (event: RunEvent) => void;
   /** Why these runs run (run history). Default 'manual'. */
   trigger?: RunTrigger;
@@ -117,7 +116,7 @@ export async function runProject(opened: OpenedProject, options: RunOptions = {}
     selected,
     { limit: opened.project.concurrency, groupOf: (sync) => connectorOf.get(sync) ?? sync.name, stopped },
     (sync) => runCycle(sync, {
-      store: opened.store, full: options.full, signal: options.signal, abortSignal: options.abortSignal, onCommit: options.onCommit,
+      store: opened.store, full: options.full, signal: options.signal, abortSignal: options.abortSignal,
       onEvent: options.onEvent, trigger: options.trigger, redact: opened.redact,
     }),
   );

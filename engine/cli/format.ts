@@ -8,8 +8,4 @@ export function table(headers: string[], rows: (string | number)[][]): string {
     .join('\n');
 }
 
-export function duration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}
+export { formatDuration as duration } from '../core/duration.js';

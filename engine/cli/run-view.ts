@@ -26,6 +26,9 @@ export interface RunView {
   /** Whole percent done, when the source told a total; else null. */
   progress: number | null;
   error: string | null;
+  /** The failure's stable code and kind (`HTTP_STATUS`, `fatal`), null when it has none. */
+  errorCode: string | null;
+  errorKind: string | null;
 }
 
 export function runView(run: RunRecord, now: Date): RunView {
@@ -47,6 +50,8 @@ export function runView(run: RunRecord, now: Date): RunView {
     waitedMs: run.waitedMs,
     progress: run.progress === null ? null : Math.floor(run.progress),
     error: run.error,
+    errorCode: run.errorCode,
+    errorKind: run.errorKind,
   };
 }
 
@@ -61,7 +66,7 @@ export function localTime(iso: string | Date): string {
 
 /** `2 (7.9 s)`, or `0`. */
 export function waitsCell(run: RunView): string {
-  return run.waits === 0 ? '0' : `${run.waits} (${(run.waitedMs / 1000).toFixed(1)} s)`;
+  return run.waits === 0 ? '0' : `${run.waits} (${duration(run.waitedMs)})`;
 }
 
 export function durationCell(run: RunView): string {

@@ -7,7 +7,7 @@ import type { Connector } from './types.generated.js';
 import type { ConnectorSpec, SecretDeclaration, VarDeclaration } from '../spec/types.generated.js';
 import type { DocPath, Reporter } from '../spec/diagnostics.js';
 import { parseSchedule } from '../schedule/parse.js';
-import { suggestion } from '../spec/suggest.js';
+import { suggestion } from '../core/suggest.js';
 import { envValue, type Env } from './env.js';
 
 type VarType = NonNullable<VarDeclaration['type']>;

@@ -7,6 +7,7 @@ import type { RunEvent, CycleSummary } from '../runtime/loop.js';
 import type { RunLogEntry } from '../store/store.js';
 import type { Logger } from './logger.js';
 import { describeWait } from '../runtime/run-journal.js';
+import { formatDuration } from '../core/duration.js';
 
 /** A log entry before it is stamped with a time. */
 export type RunLogLine = Omit<RunLogEntry, 'at'> & { fields: Record<string, unknown> };
@@ -41,7 +42,7 @@ export function runLogLine(event: RunEvent): RunLogLine {
       const { wait } = event;
       return {
         level: 'info',
-        message: `${event.sync}: waiting ${(wait.ms / 1000).toFixed(1)} s${where}: ${describeWait(wait)}`,
+        message: `${event.sync}: waiting ${formatDuration(wait.ms)}${where}: ${describeWait(wait)}`,
         fields: { sync: event.sync, runId: event.runId, partition: event.partition, reason: wait.reason, headers: wait.headers, ms: wait.ms, request: wait.request },
       };
     }
@@ -51,7 +52,7 @@ export function runLogLine(event: RunEvent): RunLogLine {
 }
 
 function finishLine(summary: CycleSummary): RunLogLine {
-  const waited = summary.waits > 0 ? `, ${summary.waits} rate-limit waits (${(summary.waitedMs / 1000).toFixed(1)} s)` : '';
+  const waited = summary.waits > 0 ? `, ${summary.waits} rate-limit waits (${formatDuration(summary.waitedMs)})` : '';
   const counts = `${summary.upserted} upserted, ${summary.deleted} deleted, ${summary.failed} failed, ${summary.requests} requests, ${summary.retries} retries${waited}`;
   const fields: Record<string, unknown> = {
     sync: summary.sync, runId: summary.runId, status: summary.status, durationMs: summary.durationMs, upserted: summary.upserted,
@@ -64,12 +65,12 @@ function finishLine(summary: CycleSummary): RunLogLine {
     case 'completed': {
       const notes = [summary.resynced ? 'resynced in full' : '', summary.notSwept ? 'not swept' : ''].filter(Boolean);
       const level = summary.failed > 0 || summary.notSwept ? 'warn' : 'info';
-      return { level, message: `${summary.sync}: completed in ${seconds(summary.durationMs)}: ${counts}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`, fields };
+      return { level, message: `${summary.sync}: completed in ${formatDuration(summary.durationMs)}: ${counts}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`, fields };
     }
     case 'failed':
-      return { level: 'error', message: `${summary.sync}: failed after ${seconds(summary.durationMs)}: ${summary.error}`, fields };
+      return { level: 'error', message: `${summary.sync}: failed after ${formatDuration(summary.durationMs)}: ${summary.error}`, fields };
     case 'cancelled':
-      return { level: 'warn', message: `${summary.sync}: cancelled after ${seconds(summary.durationMs)}: ${counts}`, fields };
+      return { level: 'warn', message: `${summary.sync}: cancelled after ${formatDuration(summary.durationMs)}: ${counts}`, fields };
     case 'skipped':
       return { level: 'warn', message: `${summary.error}`, fields };
   }
@@ -84,8 +85,4 @@ export function logRunEvent(logger: Logger, event: RunEvent): void {
 export function percent(progress: { done: number; total: number }): number {
   if (progress.total <= 0) return 0;
   return Math.min(100, Math.floor((progress.done / progress.total) * 100));
-}
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
 }

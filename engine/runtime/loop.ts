@@ -1,90 +1,20 @@
 /**
  * The one runtime loop. It drives any SyncDefinition — compiled from a YAML spec or written in
  * TypeScript — through a cycle: execute(state) until hasMore is false, committing every result's
- * changes together with its nextState in one transaction. It knows nothing about HTTP.
+ * changes together with its nextState in one transaction. It knows nothing about HTTP. The
+ * partitions' page loop is partitions.ts, the guards on results guards.ts, run history's lines
+ * run-journal.ts.
  */
-import { isDeepStrictEqual } from 'node:util';
-import type { Change, ExecuteResult, FailedRecord, Partition, RateLimitWait, SyncDefinition, SyncMetrics } from '../core/types.js';
-import type { Cycle, LockOwner, RunLogEntry, RunTrigger, Store } from '../store/store.js';
-import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
+import type { FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
+import type { LockOwner, Store } from '../store/store.js';
+import { ResyncRequired, describeError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
-import { describeLoneSurrogate, escapeLoneSurrogates, loneSurrogateAt } from '../core/text.js';
-import { runLimited } from './limited.js';
 import { takeLock } from './lock.js';
-import { RunProgress, RunWaits, commitEntries, endEntries, resyncEntry, startEntry, waitEntries } from './run-journal.js';
+import { type CycleRun, runPartitions } from './partitions.js';
+import { RunWaits, endEntries, resyncEntry, startEntry, waitEntries } from './run-journal.js';
+import type { CycleOptions, CycleSummary } from './run-types.js';
 
-export interface CycleOptions {
-  store: Store;
-  /** Start a fresh cycle, discarding a resumable one and its checkpoints (`run --full`). */
-  full?: boolean;
-  /** Stop between pages: the page in flight finishes and commits, then the run ends as cancelled. */
-  signal?: AbortSignal;
-  /** Abort the work in flight too (a request waiting on a long Retry-After): nothing of it commits. */
-  abortSignal?: AbortSignal;
-  /** Called after each commit, for progress output. */
-  onCommit?: (event: CommitEvent) => void;
-  /** Start, every commit, and the end of the run (summary), for logs and progress bars. */
-  onEvent?: (event: RunEvent) => void;
-  /**
-   * Claim this pending run (queued by `syncspec trigger`) instead of recording a new one. When the
-   * sync's lock is held elsewhere the run stays pending (summary `skipped`); when it is no longer
-   * pending (another runner claimed it), runCycle rejects with the store's error.
-   */
-  runId?: number;
-  /** Why this run runs (run history) when it records a new one. Default 'manual'. */
-  trigger?: RunTrigger;
-  /** Turns an error into the text stored in run history (secrets redacted). */
-  redact?: (text: string) => string;
-}
-
-/** What a run reports as it goes, for logs and progress bars (see engine/log, engine/cli/progress). */
-export type RunEvent =
-  | { type: 'start'; sync: string; runId: number; full: boolean; resumed: boolean }
-  | ({ type: 'commit'; runId: number; progress: { done: number; total: number } | null; requests: number } & CommitEvent)
-  /** A request waits out the API's rate limit (Retry-After, a spent budget), told as the wait starts. */
-  | { type: 'wait'; sync: string; runId: number; partition: string; wait: RateLimitWait }
-  | { type: 'finish'; summary: CycleSummary };
-
-export interface CommitEvent {
-  sync: string;
-  partition: string;
-  upserted: number;
-  deleted: number;
-  failed: number;
-}
-
-export interface CycleSummary {
-  sync: string;
-  /** null when skipped: nothing ran, so nothing was recorded. */
-  runId: number | null;
-  /** `skipped`: another run (another process) holds the sync's lock; `error` names it. */
-  status: 'completed' | 'failed' | 'cancelled' | 'skipped';
-  /** The cycle had replace semantics: a replace sync, or a full cycle of an incremental one. */
-  full: boolean;
-  /** An expired delta position made this run abandon its cycle and resync in full. */
-  resynced: boolean;
-  /** Why a full cycle closed without its sweep (records failed without a key), else null. */
-  notSwept: string | null;
-  upserted: number;
-  deleted: number;
-  swept: number;
-  failed: number;
-  /** Versioned changes skipped because the row already held a newer version. */
-  stale: number;
-  requests: number;
-  retries: number;
-  /** Waits the API's rate limit imposed (each is a line in run history), and their total length. */
-  waits: number;
-  waitedMs: number;
-  durationMs: number;
-  error: string | null;
-  /** The failure's stable code (`storage-full`, `page-limit`, `HTTP_STATUS`…) when it has one. */
-  errorCode: string | null;
-  /** The first failed records, with key and reason (all of them are in run history). */
-  failures: FailedRecord[];
-}
-
-const MAX_FAILURES_IN_SUMMARY = 20;
+export type { CommitEvent, CycleOptions, CycleSummary, RunEvent } from './run-types.js';
 
 /**
  * Runs (or resumes) one cycle of a sync and records it in the run history — unless the sync is
@@ -112,7 +42,7 @@ export async function runCycle(sync: SyncDefinition, options: CycleOptions): Pro
 function skipped(sync: string, message: string, started: number): CycleSummary {
   return {
     sync, runId: null, status: 'skipped', full: false, resynced: false, notSwept: null, upserted: 0, deleted: 0, swept: 0, failed: 0, stale: 0,
-    requests: 0, retries: 0, waits: 0, waitedMs: 0, durationMs: Date.now() - started, error: message, errorCode: 'sync-running-elsewhere', failures: [],
+    requests: 0, retries: 0, waits: 0, waitedMs: 0, durationMs: Date.now() - started, error: message, errorCode: 'sync-running-elsewhere', errorKind: null, failures: [],
   };
 }
 
@@ -130,16 +60,16 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   failpoint('loop.start');
   const waits = new RunWaits((wait, partition) => options.onEvent?.({ type: 'wait', sync: sync.name, runId, partition, wait }));
   const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: waits.listener('') };
-  const summary = (status: CycleSummary['status'], error: string | null, errorCode: string | null = null): CycleSummary => ({
+  const summary = (status: CycleSummary['status'], error: string | null, errorCode: string | null = null, errorKind: string | null = null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
-    waits: waits.count, waitedMs: waits.ms, durationMs: Date.now() - started, error, errorCode, failures,
+    waits: waits.count, waitedMs: waits.ms, durationMs: Date.now() - started, error, errorCode, errorKind, failures,
   });
   const run: CycleRun = {
     ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
     unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {}, waits,
   };
   // What the run's totals replace its commits' sums with, and the waits no commit wrote down.
-  const finish = async (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }) => {
+  const finish = async (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string; errorCode?: string | null; errorKind?: string | null }) => {
     await store.appendRunLogs(runId, waitEntries(waits.take())).catch(() => undefined);
     await store.finishRun(runId, { ...outcome, requests: metrics.requests, retries: metrics.retries, waits: waits.count, waitedMs: waits.ms });
   };
@@ -178,8 +108,9 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     const cancelled = signal.aborted || abortSignal.aborted;
     const message = run.redact(cancelled ? `${sync.name}: cancelled` : describeError(error));
     const code = cancelled ? 'cancelled' : errorCodeOf(error);
-    await finish({ status: cancelled ? 'cancelled' : 'failed', error: message });
-    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message, code));
+    const kind = cancelled ? 'cancelled' : errorKindOf(error);
+    await finish({ status: cancelled ? 'cancelled' : 'failed', error: message, errorCode: code, errorKind: kind });
+    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message, code, kind));
   }
 }
 
@@ -198,6 +129,15 @@ function errorCodeOf(error: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
+/**
+ * What kind of failure ended the run, kept beside its code: an HTTP error's own (`retriable` after
+ * its last attempt, `rateLimited`, `fatal`); any other error ended the run, so `fatal`.
+ */
+function errorKindOf(error: unknown): string {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : 'fatal';
+}
+
 /** Incremental fidelity is never perfect: a full cycle runs when the last one is old enough. */
 async function fullSyncDue(sync: SyncDefinition, store: Store): Promise<boolean> {
   if (sync.mode !== 'incremental' || !sync.fullSyncEveryMs) return false;
@@ -213,176 +153,4 @@ async function anchorDelta(anchor: NonNullable<SyncDefinition['anchor']>, run: C
   if ((await run.store.listCheckpoints(anchor.sync)).length > 0) return;
   const snapshot = await anchor.snapshot({ signal: run.abortSignal, metrics: run.metrics, now: new Date() });
   await run.store.setAnchor(anchor.sync, snapshot);
-}
-
-interface CycleRun extends CycleOptions {
-  signal: AbortSignal;
-  abortSignal: AbortSignal;
-  metrics: SyncMetrics;
-  totals: { upserted: number; deleted: number; failed: number; stale: number };
-  failures: FailedRecord[];
-  redact: (text: string) => string;
-  runId: number;
-  lock: LockOwner;
-  /** Records of this run that failed without a key (they block the sweep of a full cycle). */
-  unkeyed: { count: number };
-  /** The counters of the partitions running now (added to `metrics` when each ends). */
-  partitionMetrics: Set<SyncMetrics>;
-  /** The first ExecuteResult.deferredError of the run: it fails the run once the cycle is done. */
-  deferred: { error?: Error };
-  waits: RunWaits;
-}
-
-/** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
-function requestsSoFar(run: CycleRun): number {
-  let requests = run.metrics.requests;
-  for (const metrics of run.partitionMetrics) requests += metrics.requests;
-  return requests;
-}
-
-/**
- * Every partition of the cycle, each from its own checkpoint, up to `partitionConcurrency` at once;
- * returns the partitions it ran. After the first failure no partition starts, and the running ones
- * stop after committing the page they are on: the cycle stays open, each partition resumable.
- */
-async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun): Promise<Partition[]> {
-  const partitions = sync.partitions ? await sync.partitions({ signal: run.abortSignal, metrics: run.metrics }) : [{ key: '', value: undefined }];
-  assertUniquePartitions(sync.name, partitions);
-  const limit = sync.partitionConcurrency ?? 1;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new SyncError('bad-partition-concurrency', `${sync.name}: partitionConcurrency must be a whole number of at least 1, got ${String(limit)}`);
-  }
-  const halt = { failed: false };
-  const progress = new RunProgress(partitions.length);
-  await runLimited(partitions, { limit }, async (partition) => {
-    // Each partition counts its own requests, so a commit adds exactly its own to the run.
-    const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: run.waits.listener(partition.key) };
-    run.partitionMetrics.add(metrics);
-    try {
-      await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, progress, run });
-    } catch (error) {
-      halt.failed = true;
-      throw error;
-    } finally {
-      run.partitionMetrics.delete(metrics);
-      run.metrics.requests += metrics.requests;
-      run.metrics.retries += metrics.retries;
-    }
-  });
-  return partitions;
-}
-
-/** Where a partition starts: its checkpoint, or for a delta without one, its anchor. */
-async function startingState(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun): Promise<{ done: boolean; state: unknown }> {
-  const checkpoint = await run.store.getCheckpoint(sync.name, partition.key);
-  if (checkpoint?.doneInCycle === cycle.id) return { done: true, state: undefined };
-  // Replace-mode state is pagination within one cycle; incremental state (the cursor) outlives cycles.
-  if (checkpoint && (sync.mode === 'incremental' || checkpoint.cycle === cycle.id)) return { done: false, state: checkpoint.state };
-  if (sync.mode === 'incremental' && !cycle.full && partition.key === '') return { done: false, state: await run.store.getAnchor(sync.name) };
-  return { done: false, state: undefined };
-}
-
-interface PartitionShared {
-  /** Another partition failed: this one stops between pages (the run fails with that error). */
-  halt: { failed: boolean };
-  progress: RunProgress;
-  /** The run itself, whose `metrics` are not this partition's. */
-  run: CycleRun;
-}
-
-async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, shared: PartitionShared): Promise<void> {
-  const { halt } = shared;
-  const start = await startingState(sync, partition, cycle, run);
-  if (start.done) {
-    shared.progress.finished(partition.key);
-    return;
-  }
-  let state = start.state;
-  const cycleStartedAt = new Date(cycle.startedAt);
-  const pageLog = () => run.store.readPageLog(sync.name, partition.key);
-  for (;;) {
-    // Stop between pages, never inside one: what is committed is always a whole result.
-    if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
-    if (halt.failed) return;
-    const before = { requests: run.metrics.requests, retries: run.metrics.retries };
-    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal, pageLog });
-    assertValidResult(sync, partition, result, state);
-    // A failure's key and reason quote source data, which may echo a secret: stored and shown redacted.
-    const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
-    const requests = run.metrics.requests - before.requests;
-    const retries = run.metrics.retries - before.retries;
-    const waits = run.waits.take(partition.key);
-    const committed = await run.store.commit({
-      runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
-      changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
-      equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
-    });
-    failpoint('loop.committed');
-    run.totals.upserted += committed.upserted;
-    run.totals.deleted += committed.deleted;
-    run.totals.stale += committed.stale;
-    run.totals.failed += failed.length;
-    run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
-    for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
-    // Progress and the commit's log lines right after the commit: one write each per commit.
-    const percent = shared.progress.update(partition.key, result.progress, !result.hasMore);
-    if (percent !== undefined) await run.store.setRunProgress(run.runId, percent);
-    const entries: RunLogEntry[] = [...waitEntries(waits, partition.key), ...commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact)];
-    await run.store.appendRunLogs(run.runId, entries);
-    const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
-    run.onCommit?.(event);
-    run.onEvent?.({ type: 'commit', runId: run.runId, progress: result.progress ?? null, requests: requestsSoFar(shared.run), ...event });
-    if (result.deferredError) run.deferred.error ??= result.deferredError;
-    if (!result.hasMore) return;
-    state = result.nextState;
-  }
-}
-
-/** The loop's guards, shared by every sync: batch size, well-formed changes, and progress. */
-function assertValidResult(sync: SyncDefinition, partition: Partition, result: ExecuteResult, previous: unknown): void {
-  const where = partition.key ? `${sync.name} [${partition.key}]` : sync.name;
-  if (!result || !Array.isArray(result.changes) || typeof result.hasMore !== 'boolean') {
-    throw new SyncError('bad-result', `${where}: execute must return { changes: [], hasMore: boolean, nextState }`);
-  }
-  if (result.changes.length > sync.maxChangesPerCommit) {
-    throw new SyncError('batch-too-large',
-      `${where}: execute returned ${result.changes.length} changes; at most ${sync.maxChangesPerCommit} per call (maxChangesPerCommit)`);
-  }
-  for (const change of result.changes) assertValidChange(where, change);
-  if (result.progress !== undefined && !validProgress(result.progress)) {
-    throw new SyncError('bad-result', `${where}: progress must be { done, total } with non-negative numbers, got ${preview(result.progress)}`);
-  }
-  if (result.hasMore && isDeepStrictEqual(result.nextState, previous)) {
-    throw new SyncError('not-advancing',
-      `${where}: hasMore is true but nextState did not change (${preview(result.nextState)}); the sync would loop forever`);
-  }
-}
-
-function validProgress(progress: unknown): boolean {
-  const { done, total } = (progress ?? {}) as { done?: unknown; total?: unknown };
-  return [done, total].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
-}
-
-function assertValidChange(where: string, change: Change): void {
-  if (change.type !== 'upsert' && change.type !== 'delete') {
-    throw new SyncError('bad-result', `${where}: a change has type ${preview((change as { type: unknown }).type)}; expected upsert or delete`);
-  }
-  if (typeof change.key !== 'string' || change.key === '') {
-    throw new SyncError('bad-result', `${where}: a ${change.type} change has no key`);
-  }
-}
-
-function assertUniquePartitions(sync: string, partitions: Partition[]): void {
-  const seen = new Set<string>();
-  for (const { key } of partitions) {
-    if (seen.has(key)) throw new SyncError('duplicate-partition', `${sync}: partition key '${key}' appears twice`);
-    const lone = loneSurrogateAt(key);
-    if (lone >= 0) throw new SyncError('bad-partition', `${sync}: partition key '${escapeLoneSurrogates(key)}' holds ${describeLoneSurrogate(key, lone)}`);
-    seen.add(key);
-  }
-}
-
-function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'undefined';
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

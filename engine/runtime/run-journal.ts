@@ -4,6 +4,7 @@
  * never one write per record.
  */
 import type { FailedRecord, RateLimitWait } from '../core/types.js';
+import { formatDuration } from '../core/duration.js';
 import type { Cycle, RunLogEntry, RunTrigger } from '../store/store.js';
 
 /** How many failed records a warning names; every one is in the run's failures. */
@@ -77,14 +78,14 @@ export function endEntries(end: RunEnd): RunLogEntry[] {
     upserted: end.upserted, deleted: end.deleted, swept: end.swept, failed: end.failed, requests: end.requests, retries: end.retries,
     waits: end.waits, waitedMs: end.waitedMs, durationMs: end.durationMs,
   };
-  const waited = end.waits > 0 ? `, ${end.waits} rate-limit waits (${(end.waitedMs / 1000).toFixed(1)} s)` : '';
+  const waited = end.waits > 0 ? `, ${end.waits} rate-limit waits (${formatDuration(end.waitedMs)})` : '';
   const entries: RunLogEntry[] = [];
   if (end.notSwept) entries.push({ at: at(), level: 'warn', message: end.notSwept });
   if (end.status === 'completed') {
     const swept = end.swept > 0 ? ` (${end.swept} swept)` : '';
     entries.push({
       at: at(), level: 'info',
-      message: `completed in ${(end.durationMs / 1000).toFixed(1)}s: ${end.upserted} upserted, ${end.deleted} deleted${swept}, ` +
+      message: `completed in ${formatDuration(end.durationMs)}: ${end.upserted} upserted, ${end.deleted} deleted${swept}, ` +
         `${end.failed} failed, ${end.requests} requests, ${end.retries} retries${waited}`,
       fields: counts,
     });
@@ -160,7 +161,7 @@ export function waitEntries(waits: RateLimitWait[], partition = ''): RunLogEntry
   const where = partition ? ` [${partition}]` : '';
   return waits.map((wait) => ({
     at: at(), level: 'info',
-    message: `waited ${(wait.ms / 1000).toFixed(1)} s${where}: ${describeWait(wait)}`,
+    message: `waited ${formatDuration(wait.ms)}${where}: ${describeWait(wait)}`,
     fields: { partition, reason: wait.reason, headers: wait.headers, ms: wait.ms, request: wait.request },
   }));
 }

@@ -14,7 +14,7 @@ import configSchema from '../../schemas/config.schema.json' with { type: 'json' 
 import type { Diagnostic, DocPath, Locator } from './diagnostics.js';
 import { Reporter } from './diagnostics.js';
 import { describeKeyword, describeTypes, describeValue, jsonTypeOf, type Issue } from './schema-messages.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../core/suggest.js';
 import { parseJsonPath } from '../extract/jsonpath-syntax.js';
 
 export type SchemaName = 'connector' | 'config';

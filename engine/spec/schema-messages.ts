@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { DocPath } from './diagnostics.js';
-import { suggestion } from './suggest.js';
+import { suggestion } from '../core/suggest.js';
 import { describePathError, parseJsonPath } from '../extract/jsonpath-syntax.js';
 
 export interface Issue {

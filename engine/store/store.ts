@@ -109,6 +109,9 @@ export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancel
 export interface RunOutcome {
   status: RunStatus;
   error?: string | null;
+  /** The failure's stable code and kind (CycleSummary.errorCode, errorKind). */
+  errorCode?: string | null;
+  errorKind?: string | null;
   /** Rows deleted outside commits (the sweep), added to the run's count. */
   deleted?: number;
   /** The run's total requests and retries (and rate-limit waits), replacing what its commits added up. */
@@ -151,6 +154,8 @@ export interface RunRecord {
   waits: number;
   waitedMs: number;
   error: string | null;
+  errorCode: string | null;
+  errorKind: string | null;
   trigger: RunTrigger;
   /** Percent done when the source told a total (offset/page-number totals), else null. */
   progress: number | null;

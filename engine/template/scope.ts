@@ -5,7 +5,7 @@
  */
 import { helperArity, helperNames } from './helpers.js';
 import { analyzeTemplate, type VariableUse } from './analyze.js';
-import { closest, suggestion } from '../spec/suggest.js';
+import { closest, suggestion } from '../core/suggest.js';
 
 export const BLOCK_HELPERS = ['if', 'unless', 'with', 'each'] as const;
 export const VALUE_HELPERS: readonly string[] = helperNames;

@@ -122,6 +122,7 @@ describe('syncspec run', () => {
         durationMs: expect.any(Number),
         error: null,
         errorCode: null,
+        errorKind: null,
         failures: [...sandbox.source.badContactIds].sort().map((key) => ({ key, reason: BAD_CONTACT_REASONS[key] })),
       },
     ]);

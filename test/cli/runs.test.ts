@@ -95,7 +95,7 @@ describe('syncspec run logs and syncspec runs', () => {
       {
         id: 3, sync: 'crm.companies', status: 'failed', trigger: 'manual', startedAt: expect.any(String), endedAt: expect.any(String), durationMs: expect.any(Number),
         upserted: 0, deleted: 0, failed: 0, requests: 2, retries: 1, waits: 0, waitedMs: 0, progress: null,
-        error: expect.stringContaining('token [REDACTED] is not allowed here'),
+        error: expect.stringContaining('token [REDACTED] is not allowed here'), errorCode: 'HTTP_STATUS', errorKind: 'retriable',
       },
       expect.objectContaining({ id: 1, status: 'completed', upserted: 20, error: null }),
     ]);

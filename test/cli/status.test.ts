@@ -64,7 +64,7 @@ describe('syncspec status', () => {
     const [companies, backfill, delta, repos, issues] = statuses;
     const run = (fields: Record<string, unknown>) => ({
       trigger: 'manual', startedAt: expect.any(String), endedAt: expect.any(String), durationMs: expect.any(Number), deleted: 0, progress: null, error: null,
-      waits: 0, waitedMs: 0, ...fields,
+      waits: 0, waitedMs: 0, errorCode: null, errorKind: null, ...fields,
     });
     expect(companies).toEqual({
       sync: 'crm.companies', schedule: 'every 1d', nextRun: expect.any(String), phase: null, failingStream: null, checkpoint: null, activeRun: null,
@@ -91,7 +91,8 @@ describe('syncspec status', () => {
     const repoError = `GET ${sandbox.url}/v1/repos?per_page=100: 503 Service Unavailable: {"error":"server_error","message":"injected 503"} (gave up after 2 attempts)`;
     expect(repos).toMatchObject({
       latestRun: { id: 3, status: 'failed', requests: 2, retries: 1, error: repoError },
-      lastError: { runId: 3, at: repos.latestRun.endedAt, message: repoError },
+      // Its kind and code are kept beside the text: the 503 was retried until the last attempt.
+      lastError: { runId: 3, at: repos.latestRun.endedAt, message: repoError, code: 'HTTP_STATUS', kind: 'retriable' },
       // A failed run counts like a completed one: the next slot, not at once.
       nextRun: new Date(Date.parse(repos.latestRun.startedAt) + DAY_MS).toISOString(),
     });
@@ -109,7 +110,7 @@ describe('syncspec status', () => {
       ['crm.contactsBackfill', 'manual', '-', `#${running} running 42%`, '#2 completed', '245', '0', '5', '5', '0', '0'],
       ['crm.contactsDelta', 'every 5m', 'anchored', '-', '-', '-', '-', '-', '-', '-', '-'],
       // The 503s asked for Retry-After: 1 s: the wait the API asked for is counted.
-      ['crm.repos', 'every 1d', '-', '-', '#3 failed', '0', '0', '0', '2', '1', '1 (1.0 s)'],
+      ['crm.repos', 'every 1d', '-', '-', '#3 failed', '0', '0', '0', '2', '1', '1 (1.0s)'],
       ['crm.issues', 'cron 0 */2 * * *', '-', `#${queued} pending`, '-', '-', '-', '-', '-', '-', '-'],
     ]);
     expect(rows.map((row) => row[2])).toEqual([expect.stringMatching(LOCAL_TIME), '-', 'due now', expect.stringMatching(LOCAL_TIME), 'due now']);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { closest, editDistance, suggestion } from '../../engine/spec/suggest.js';
+import { closest, editDistance, suggestion } from '../../engine/core/suggest.js';
 
 describe('did you mean', () => {
   test('edit distance ignores case and counts a swap of neighbours as one edit', () => {

@@ -13,7 +13,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import type { SandboxSource } from '../../sandbox/server.js';
-import { harness, rowsByKey, runSync, type Harness } from '../support/project.js';
+import { commitsOnly, harness, rowsByKey, runSync, type Harness } from '../support/project.js';
 import { sandboxSpec } from '../support/cli.js';
 
 const spec = sandboxSpec({ pageSize: 20, maxChangesPerCommit: 7, deltaBufferSeconds: 0 });
@@ -34,7 +34,7 @@ describe('a split page resumed after the source changed', () => {
     h = await harness({ crm: { spec } }, { counts: { contacts: 60 }, clean: true });
     const first = await h.open();
     const stop = new AbortController();
-    expect(await runSync(first, sync, { signal: stop.signal, onCommit: () => stop.abort() })).toMatchObject({ status: 'cancelled', upserted: 7 });
+    expect(await runSync(first, sync, { signal: stop.signal, onEvent: commitsOnly(() => stop.abort()) })).toMatchObject({ status: 'cancelled', upserted: 7 });
     const [checkpoint] = await first.store.listCheckpoints(sync);
     expect(checkpoint.state).toMatchObject({ page: { skip: 7 } });
 

@@ -5,7 +5,7 @@
  * delta with no position yet starts there, so what changed while the backfill ran is not lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, loadSpec, rowsByKey, runSync, stateOf, syncNamed, syncOf, type Harness, type SpecObject } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, stateOf, syncNamed, syncOf, type Harness, type SpecObject } from '../support/project.js';
 import { ids } from '../support/truth.js';
 
 const io = () => ({ signal: new AbortController().signal, metrics: { requests: 0, retries: 0 } });
@@ -103,10 +103,10 @@ describe('event anchors', () => {
     // A contact renamed while the backfill runs (after its first page) ...
     let renamed = false;
     const backfill = await runSync(opened, 'feed.backfill', {
-      onCommit: () => {
+      onEvent: commitsOnly(() => {
         if (!renamed) source.update('contacts', 'cus_000002', { name: 'Renamed Meanwhile' });
         renamed = true;
-      },
+      }),
     });
     expect(backfill).toMatchObject({ status: 'completed', upserted: 20 });
     expect(await opened.store.getAnchor('feed.events')).toEqual({ cursor: { value: 'evt_000020', id: null } });

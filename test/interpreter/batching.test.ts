@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommitEvent } from '../../engine/runtime/loop.js';
-import { harness, loadSpec, rowsByKey, runSync, syncOf, type Harness } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, syncOf, type Harness } from '../support/project.js';
 import { goodContacts, ids, requestsByUrl } from '../support/truth.js';
 
 const spec = loadSpec('connectors/sandbox-crm.yaml', (s) => {
@@ -33,7 +33,7 @@ describe('maxChangesPerCommit', () => {
     h = await harness({ crm: { spec } }, { counts: { contacts: 60, companies: 3 } });
     const opened = await h.open();
     const commits: CommitEvent[] = [];
-    const summary = await runSync(opened, sync, { onCommit: (event) => commits.push(event) });
+    const summary = await runSync(opened, sync, { onEvent: commitsOnly((event) => commits.push(event)) });
 
     expect(summary).toMatchObject({ status: 'completed', upserted: 59, failed: 1, requests: pages });
     // Records per commit (changes + failed records): 25 → 7+7+7+4, 25 → 7+7+7+4, 10 → 7+3.

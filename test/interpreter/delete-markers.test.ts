@@ -6,7 +6,7 @@
  * Either way the rows go in the next cycle, without waiting for a backfill's sweep.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, loadSpec, rowsByKey, runSync, type Harness } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, type Harness } from '../support/project.js';
 import { ids } from '../support/truth.js';
 
 describe('delete markers', () => {
@@ -56,7 +56,7 @@ describe('delete markers', () => {
     for (const id of ['cus_000002', 'cus_000005', 'cus_000007', 'cus_000011', 'cus_000013']) source.remove('contacts', id);
     source.update('contacts', 'cus_000001', { name: 'Changed' });
     const sizes: number[] = [];
-    const summary = await runSync(opened, 'del.syncFeed', { onCommit: (event) => sizes.push(event.upserted + event.deleted + event.failed) });
+    const summary = await runSync(opened, 'del.syncFeed', { onEvent: commitsOnly((event) => sizes.push(event.upserted + event.deleted + event.failed)) });
     expect(summary).toMatchObject({ status: 'completed', upserted: 1, deleted: 5, requests: 1 });
     expect(sizes).toEqual([3, 3]);
     expect([...(await rowsByKey(opened, 'del.contacts')).keys()].sort()).toEqual(ids(source.list('contacts')));

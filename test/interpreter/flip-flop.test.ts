@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenedProject } from '../../engine/project.js';
-import { harness, loadSpec, rowsByKey, runSync, stateOf, syncOf, type Harness } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, stateOf, syncOf, type Harness } from '../support/project.js';
 import { cycleStartedAt } from '../support/sqlite.js';
 import { ids } from '../support/truth.js';
 
@@ -111,7 +111,7 @@ describe('flip-flop delete stream', () => {
     const commits: number[] = [];
     const stopped = await runSync(opened, SYNC, {
       signal: controller.signal,
-      onCommit: (event) => commits.push(event.deleted) === 1 && controller.abort(),
+      onEvent: commitsOnly((event) => commits.push(event.deleted) === 1 && controller.abort()),
     });
     expect(stopped).toMatchObject({ status: 'cancelled', deleted: 2, requests: 1 });
     const midPage = await stateOf(opened, SYNC);
@@ -128,7 +128,7 @@ describe('flip-flop delete stream', () => {
     // Which two: the page log beside the checkpoint (not the checkpoint itself, which stays small).
     expect(await opened.store.readPageLog(SYNC, '')).toEqual([`key:${removed[0].id}`, `key:${removed[1].id}`]);
 
-    const resumed = await runSync(opened, SYNC, { onCommit: (event) => commits.push(event.deleted) });
+    const resumed = await runSync(opened, SYNC, { onEvent: commitsOnly((event) => commits.push(event.deleted)) });
     // The rest of page 1 (still cached by this process: not fetched again), then page 2.
     expect(resumed).toMatchObject({ status: 'completed', deleted: 3, requests: 1 });
     expect(commits).toEqual([2, 1, 2]);

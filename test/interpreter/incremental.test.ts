@@ -6,7 +6,7 @@
  * rather than written while the cursor skips past it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, loadSpec, projectAt, rowsByKey, runSync, syncOf, type Harness, type SpecObject } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, projectAt, rowsByKey, runSync, syncOf, type Harness, type SpecObject } from '../support/project.js';
 import { sendJson, useServers } from '../support/http-server.js';
 import { cycleStartedAt } from '../support/sqlite.js';
 import { goodContacts, ids } from '../support/truth.js';
@@ -82,7 +82,7 @@ describe('incremental cursors', () => {
       h = await harness({ feed: { spec: split } }, { counts: { contacts: 30 }, clean: true });
       const opened = await h.open();
       const commits: number[] = [];
-      const summary = await runSync(opened, 'feed.contacts', { onCommit: (event) => commits.push(event.upserted) });
+      const summary = await runSync(opened, 'feed.contacts', { onEvent: commitsOnly((event) => commits.push(event.upserted)) });
       // The newest record is in the first commit of the first page; the last commit holds the oldest.
       expect(summary).toMatchObject({ status: 'completed', upserted: 30, requests: 3 });
       expect(commits).toEqual(Array.from({ length: 12 }, (_, i) => (i % 4 === 3 ? 1 : 3)));

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.js';
-import { loadSpec, projectAt, rowsByKey, runSync, type SpecObject } from '../support/project.js';
+import { commitsOnly, loadSpec, projectAt, rowsByKey, runSync, type SpecObject } from '../support/project.js';
 import { sendJson, sendText, useServers, type ReceivedRequest } from '../support/http-server.js';
 
 const PAGE = 5;
@@ -54,9 +54,9 @@ describe('malformed responses', () => {
       let commits = 0;
       let afterPage2: Promise<unknown> | undefined;
       const summary = await runSync(opened, 'api.contacts', {
-        onCommit: () => {
+        onEvent: commitsOnly(() => {
           if (++commits === 2) afterPage2 = opened.store.listCheckpoints('api.contacts').then(([checkpoint]) => checkpoint.state);
-        },
+        }),
       });
       expect(summary).toMatchObject({ status: 'failed', upserted: 2 * PAGE });
       const [run] = await opened.store.listRuns({ sync: 'api.contacts' });
@@ -181,7 +181,7 @@ describe('malformed responses', () => {
     try {
       const opened = await project.open();
       let commits = 0;
-      const summary = (await runSync(opened, 'api.contacts', { onCommit: () => ++commits === 2 && sandbox.source.faults.set({ htmlRate: 1 }) }));
+      const summary = (await runSync(opened, 'api.contacts', { onEvent: commitsOnly(() => ++commits === 2 && sandbox.source.faults.set({ htmlRate: 1 })) }));
       const contacts = sandbox.source.list('contacts').map((c) => c.id as string);
       const after = contacts[2 * PAGE - 1];
       expect(summary.error).toBe(

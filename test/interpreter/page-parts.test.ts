@@ -30,11 +30,10 @@ describe('one page of 1,000 records, 10 per commit', () => {
     const commits = { count: 0 };
     const stopped = await runSync(first, 'api.items', {
       signal: stop.signal,
-      onCommit: () => {
-        if (++commits.count === 60) stop.abort();
-      },
       onEvent: (event) => {
-        if (event.type === 'commit') void first.store.getCheckpoint('api.items', '').then((c) => sizes.push(JSON.stringify(c?.state).length));
+        if (event.type !== 'commit') return;
+        if (++commits.count === 60) stop.abort();
+        void first.store.getCheckpoint('api.items', '').then((c) => sizes.push(JSON.stringify(c?.state).length));
       },
     });
     expect(stopped).toMatchObject({ status: 'cancelled', upserted: 600 });

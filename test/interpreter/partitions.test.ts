@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenedProject } from '../../engine/project.js';
 import type { SourceRecord } from '../../sandbox/server.js';
-import { harness, rowsByKey, runSync, type Harness } from '../support/project.js';
+import { commitsOnly, harness, rowsByKey, runSync, type Harness } from '../support/project.js';
 import { ids, requestsByUrl } from '../support/truth.js';
 
 const REPOS = ['rep_000001', 'rep_000002', 'rep_000003'];
@@ -126,13 +126,13 @@ describe('partitions', () => {
       const { source } = h!.sandbox;
       let injected = false;
       const failed = await runSync(opened, 'crm.issues', {
-        onCommit: (event) => {
+        onEvent: commitsOnly((event) => {
           // After rep_000002's first page is committed, its second page fails.
           if (event.partition === 'rep_000002' && !injected) {
             injected = true;
             source.faults.failNext({ status: 404, pathPrefix: '/v1/repos/rep_000002' });
           }
-        },
+        }),
       });
       expect(failed).toMatchObject({ status: 'failed', upserted: 45 });
       const [checkpoint] = (await opened.store.listCheckpoints('crm.issues')).filter((c) => c.partition === 'rep_000002');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
 import type { OpenedProject } from '../../engine/project.js';
 import { runProject } from '../../engine/project.js';
-import { projectAt, rowsByKey, runSync, type SpecObject } from '../support/project.js';
+import { commitsOnly, projectAt, rowsByKey, runSync, type SpecObject } from '../support/project.js';
 
 interface SpecOptions {
   pacer?: { allowedRequests: number; intervalMs: number };
@@ -142,7 +142,7 @@ describe('rate-limit answers', () => {
         injected = true;
         sandbox.source.faults.failNext({ status: 429, count: 1, headers: { 'retry-after': '1' } });
       };
-      const summaries = (await Promise.all([runProject(opened, { syncs: ['contacts'], onCommit }), runProject(opened, { syncs: ['companies'], onCommit })])).flat();
+      const summaries = (await Promise.all([runProject(opened, { syncs: ['contacts'], onEvent: commitsOnly(onCommit) }), runProject(opened, { syncs: ['companies'], onEvent: commitsOnly(onCommit) })])).flat();
       expect(summaries.map((s) => [s.status, s.upserted])).toEqual([['completed', 20], ['completed', 20]]);
       expect(summaries.map((s) => s.retries).sort()).toEqual([0, 1]);
 

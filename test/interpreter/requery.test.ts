@@ -6,7 +6,7 @@
  * than the tie walk requires, and the walk never stalls.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, loadSpec, rowsByKey, runSync, stateOf, syncOf, type Harness } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, stateOf, syncOf, type Harness } from '../support/project.js';
 import { cycleStartedAt } from '../support/sqlite.js';
 import { ids } from '../support/truth.js';
 
@@ -72,7 +72,7 @@ describe('requery pagination against a one-field search API', () => {
     // Cancel after the third commit: inside the walk through the tied timestamp.
     const controller = new AbortController();
     let commits = 0;
-    const cancelled = await runSync(opened, SYNC, { signal: controller.signal, onCommit: () => ++commits === 3 && controller.abort() });
+    const cancelled = await runSync(opened, SYNC, { signal: controller.signal, onEvent: commitsOnly(() => ++commits === 3 && controller.abort()) });
     expect(cancelled).toMatchObject({ status: 'cancelled', upserted: 30 });
     const midWalk = (await stateOf(opened, SYNC)) as { page: { position: { at: unknown } } };
     expect(midWalk.page.position.at).toEqual({ value: at.toISOString(), id: bulk[19], tie: true });

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenedProject } from '../../engine/project.js';
 import type { CommitEvent } from '../../engine/runtime/loop.js';
-import { harness, loadSpec, rowsByKey, runSync, syncOf, type Harness } from '../support/project.js';
+import { commitsOnly, harness, loadSpec, rowsByKey, runSync, syncOf, type Harness } from '../support/project.js';
 import { goodContacts, ids } from '../support/truth.js';
 
 const BACKFILL = 'crm.contactsBackfill';
@@ -21,9 +21,9 @@ const spec = loadSpec('connectors/sandbox-crm.yaml', (s) => {
 function backfillFailingAfter(h: Harness, opened: OpenedProject, commits: number) {
   let seen = 0;
   return runSync(opened, BACKFILL, {
-    onCommit: (_event: CommitEvent) => {
+    onEvent: commitsOnly((_event: CommitEvent) => {
       if (++seen === commits) h.sandbox.source.faults.failNext({ status: 404, pathPrefix: '/v1/contacts' });
-    },
+    }),
   });
 }
 

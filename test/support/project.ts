@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.js';
 import { openProject, runProject, type OpenedProject, type RunOptions } from '../../engine/project.js';
-import type { CycleSummary } from '../../engine/runtime/loop.js';
+import type { CommitEvent, CycleSummary, RunEvent } from '../../engine/runtime/loop.js';
 import type { DatabaseDefinition, ExecuteContext, SyncDefinition } from '../../engine/core/types.js';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -114,6 +114,18 @@ export async function projectAt(url: string, connectors: Record<string, Connecto
 }
 
 /** One cycle of one sync (qualified or bare name). */
+/**
+ * A run-event listener that hears only commits, each as `{ sync, partition, upserted, deleted, failed }`
+ * (what tests count and stop on).
+ */
+export function commitsOnly(listener: (commit: CommitEvent) => unknown): (event: RunEvent) => void {
+  return (event) => {
+    if (event.type !== 'commit') return;
+    const { sync, partition, upserted, deleted, failed } = event;
+    listener({ sync, partition, upserted, deleted, failed });
+  };
+}
+
 export async function runSync(opened: OpenedProject, sync: string, options: Omit<RunOptions, 'syncs'> = {}): Promise<CycleSummary> {
   const [summary] = await runProject(opened, { ...options, syncs: [sync] });
   return summary;

@@ -1,7 +1,8 @@
 /**
  * `syncspec status <config> [--json]`: for each enabled sync, its schedule and when it runs next,
- * where its cycle stands (phase and checkpoint, read like `state show` reads them), its active run
- * and latest finished run with their counts, and its last error.
+ * where its cycle stands (phase and checkpoint, as the interpreter describes its state for `state
+ * show` too: state-format.ts `describeState`), its active run and latest finished run with their
+ * counts, and its last error.
  *
  * The next run is the service's own rule (engine/service/schedule.ts `dueAt`): a sync that never
  * ran, or whose latest run was interrupted, is due at once; otherwise the schedule counts from the
@@ -23,7 +24,7 @@ import { describeSchedule, dueAt } from '../../service/schedule.js';
 import { table } from '../format.js';
 import { openOrReport } from '../open.js';
 import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, waitsCell, type RunView } from '../run-view.js';
-import { readState, streamName } from './state.js';
+import { describeState, streamName } from '../../interpreter/state-format.js';
 
 /** Runs of a sync looked at for its active run, latest run and last error. */
 const RECENT_RUNS = 50;
@@ -54,7 +55,8 @@ export interface SyncStatus {
   activeRun: RunView | null;
   /** The newest completed, failed or cancelled run. */
   latestRun: RunView | null;
-  lastError: { runId: number; at: string; message: string } | null;
+  /** The newest run that failed: its text, and its stable code and kind (see CycleSummary). */
+  lastError: { runId: number; at: string; message: string; code: string | null; kind: string | null } | null;
   /** Incremental syncs: the interval of their full cycles as written (default 7d), or 'off'; null for replace syncs. */
   fullSync: string | null;
   /** Incremental syncs: what their request filters by (`vars.state`, `query parameter 'state'`); empty for replace syncs. */
@@ -102,7 +104,7 @@ export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, no
     checkpoint,
     activeRun: active ? runView(active, now) : null,
     latestRun: latest ? runView(latest, now) : null,
-    lastError: failed ? { runId: failed.id, at: failed.endedAt ?? failed.startedAt, message: failed.error! } : null,
+    lastError: failed ? { runId: failed.id, at: failed.endedAt ?? failed.startedAt, message: failed.error!, code: failed.errorCode, kind: failed.errorKind } : null,
     ...(await fullCycleStatus(opened, sync.name)),
   };
 }
@@ -141,14 +143,14 @@ async function checkpointStatus(opened: OpenedProject, sync: string): Promise<Ch
   if (checkpoints.length === 0) {
     const anchor = await opened.store.getAnchor(sync);
     if (anchor === undefined) return { checkpoint: null, phase: null, failingStream: null };
-    const view = readState(anchor, opened.redact);
+    const view = describeState(anchor, opened.redact);
     return {
       checkpoint: { cycle: 'anchored', partitions: 0, partitionsInProgress: 0, cursor: known(view.cursor), page: null, updatedAt: null },
       phase: known(view.phase),
       failingStream: null,
     };
   }
-  const views = checkpoints.map((checkpoint) => readState(checkpoint.state, opened.redact));
+  const views = checkpoints.map((checkpoint) => describeState(checkpoint.state, opened.redact));
   const inProgress = checkpoints.filter((checkpoint) => checkpoint.doneInCycle === null).length;
   const single = checkpoints.length === 1 ? views[0] : undefined;
   const phases = [...new Set(views.map((view) => view.phase).filter((phase) => phase !== '-'))];

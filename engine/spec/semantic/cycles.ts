@@ -6,7 +6,7 @@
  */
 import type { Anchor, Cursor, Sync } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
-import { suggestion } from '../suggest.js';
+import { suggestion } from '../../core/suggest.js';
 import { isPlainObject, type CheckedSync, type SpecContext } from './context.js';
 
 type CursorType = NonNullable<Cursor['type']>;

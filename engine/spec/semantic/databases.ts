@@ -4,7 +4,7 @@
  */
 import type { Database, PropRelation, SelectOption } from '../types.generated.js';
 import { optionName } from '../databases.js';
-import { suggestion } from '../suggest.js';
+import { suggestion } from '../../core/suggest.js';
 import { checkedDatabases, propertyType, type SpecContext } from './context.js';
 
 export function checkDatabases(ctx: SpecContext): void {

@@ -9,7 +9,7 @@
 import { formatPath, type DocPath } from '../diagnostics.js';
 import { filterableFields, fieldUse, filteringVarUses, fullSyncOf, markedFields } from '../filters.js';
 import type { ResolvedRequest } from '../resolve.js';
-import { suggestion } from '../suggest.js';
+import { suggestion } from '../../core/suggest.js';
 import { checkedSyncs, type CheckedSync, type SpecContext } from './context.js';
 
 export function checkFilters(ctx: SpecContext): void {

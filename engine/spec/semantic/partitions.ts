@@ -2,7 +2,7 @@
  * Partitions come from a static list, a list var, or another sync's records. Parent syncs must
  * exist and their chains must end (the interpreter compiles parents before children).
  */
-import { suggestion } from '../suggest.js';
+import { suggestion } from '../../core/suggest.js';
 import { checkedSyncs, type SpecContext } from './context.js';
 
 export function checkPartitions(ctx: SpecContext): void {

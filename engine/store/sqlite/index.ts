@@ -8,7 +8,7 @@
 import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/types.js';
 import {
   LOCK_TIMEOUT_MS,
-  type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockHolder, type LockOwner, type LockResult,
+  type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockOwner, type LockResult,
   type PendingRun, type RowsPage, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
 import { failpoint } from '../../core/failpoints.js';
@@ -17,7 +17,7 @@ import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Access, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
-import { Locks } from './locks.js';
+import { Locks, lockLost } from './locks.js';
 import { PageLog } from './page-log.js';
 import { readRows } from './read-rows.js';
 import { markSeen, sweepRows, writeChanges } from './rows.js';
@@ -297,9 +297,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function lockLost(sync: string, holder: LockHolder | undefined): Error {
-  const taken = holder ? `its lock was taken over by pid ${holder.pid} on host ${holder.host} at ${holder.since}` : 'this run no longer holds its lock';
-  return new Error(`Sync "${sync}": ${taken}; this page was not written`);
 }

@@ -87,3 +87,9 @@ function processExists(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
+
+/** Why a commit was refused: the run no longer holds its sync's lock (another process took it over). */
+export function lockLost(sync: string, holder: LockHolder | undefined): Error {
+  const taken = holder ? `its lock was taken over by pid ${holder.pid} on host ${holder.host} at ${holder.since}` : 'this run no longer holds its lock';
+  return new Error(`Sync "${sync}": ${taken}; this page was not written`);
+}

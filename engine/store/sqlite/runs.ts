@@ -23,6 +23,8 @@ interface RunRow {
   waits: number;
   waited_ms: number;
   error: string | null;
+  error_code: string | null;
+  error_kind: string | null;
   trigger: RunTrigger;
   progress: number | null;
   full: 0 | 1;
@@ -42,6 +44,8 @@ const fromRow = (row: RunRow): RunRecord => ({
   waits: row.waits,
   waitedMs: row.waited_ms,
   error: row.error,
+  errorCode: row.error_code,
+  errorKind: row.error_kind,
   trigger: row.trigger,
   progress: row.progress,
 });
@@ -96,8 +100,8 @@ export class Runs {
     // requests/retries: the run's own totals when given (they include requests of pages that never
     // committed, and partition listings), else what the commits added up.
     this.finish = db.prepare(
-      `UPDATE _runs SET status = ?, ended_at = ?, error = ?, deleted = deleted + ?, requests = COALESCE(?, requests), retries = COALESCE(?, retries),
-         waits = COALESCE(?, waits), waited_ms = COALESCE(?, waited_ms) WHERE id = ?`,
+      `UPDATE _runs SET status = ?, ended_at = ?, error = ?, error_code = ?, error_kind = ?, deleted = deleted + ?, requests = COALESCE(?, requests),
+         retries = COALESCE(?, retries), waits = COALESCE(?, waits), waited_ms = COALESCE(?, waited_ms) WHERE id = ?`,
     );
     this.failRunning = db.prepare(`UPDATE _runs SET status = 'failed', ended_at = ?, error = ? WHERE sync = ? AND status = 'running'`);
     this.byId = db.prepare('SELECT * FROM _runs WHERE id = ?');
@@ -165,7 +169,8 @@ export class Runs {
       if (outcome[counter] !== undefined) checkCount(outcome[counter], `Run ${runId}: ${counter}`);
     }
     const totals = [outcome.requests, outcome.retries, outcome.waits, outcome.waitedMs].map((total) => total ?? null);
-    const { changes } = this.finish.run(outcome.status, now, escapeLoneSurrogates(outcome.error ?? null), deleted, ...totals, runId);
+    const error = [escapeLoneSurrogates(outcome.error ?? null), outcome.errorCode ?? null, outcome.errorKind ?? null];
+    const { changes } = this.finish.run(outcome.status, now, ...error, deleted, ...totals, runId);
     if (changes === 0) throw new Error(`Run ${runId} does not exist`);
   }
 

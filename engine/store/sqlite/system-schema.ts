@@ -180,6 +180,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE _runs ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE _runs ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- What kind of failure ended a run and its stable code (HTTP_STATUS, storage-full, …), beside its text.
+  ALTER TABLE _runs ADD COLUMN error_code TEXT;
+  ALTER TABLE _runs ADD COLUMN error_kind TEXT;
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

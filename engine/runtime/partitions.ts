@@ -1,0 +1,139 @@
+/**
+ * The partitions of one cycle: each from its own checkpoint, up to `partitionConcurrency` at once, page
+ * by page — execute, guard, commit with its state, journal, tell. A partition stops between pages,
+ * never inside one, so what is committed is always a whole result.
+ */
+import type { FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
+import type { Cycle, LockOwner, RunLogEntry } from '../store/store.js';
+import { SyncError } from '../core/errors.js';
+import { failpoint } from '../core/failpoints.js';
+import { runLimited } from './limited.js';
+import { assertUniquePartitions, assertValidResult } from './guards.js';
+import { RunProgress, RunWaits, commitEntries, waitEntries } from './run-journal.js';
+import type { CommitEvent, CycleOptions } from './run-types.js';
+
+/** The first failed records a summary names (all of them are in run history). */
+export const MAX_FAILURES_IN_SUMMARY = 20;
+
+/** One run's shared context: its options, counters, totals, and what its partitions report back. */
+export interface CycleRun extends CycleOptions {
+  signal: AbortSignal;
+  abortSignal: AbortSignal;
+  metrics: SyncMetrics;
+  totals: { upserted: number; deleted: number; failed: number; stale: number };
+  failures: FailedRecord[];
+  redact: (text: string) => string;
+  runId: number;
+  lock: LockOwner;
+  /** Records of this run that failed without a key (they block the sweep of a full cycle). */
+  unkeyed: { count: number };
+  /** The counters of the partitions running now (added to `metrics` when each ends). */
+  partitionMetrics: Set<SyncMetrics>;
+  /** The first ExecuteResult.deferredError of the run: it fails the run once the cycle is done. */
+  deferred: { error?: Error };
+  waits: RunWaits;
+}
+
+/** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
+function requestsSoFar(run: CycleRun): number {
+  let requests = run.metrics.requests;
+  for (const metrics of run.partitionMetrics) requests += metrics.requests;
+  return requests;
+}
+
+/**
+ * Every partition of the cycle, each from its own checkpoint, up to `partitionConcurrency` at once;
+ * returns the partitions it ran. After the first failure no partition starts, and the running ones
+ * stop after committing the page they are on: the cycle stays open, each partition resumable.
+ */
+export async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: CycleRun): Promise<Partition[]> {
+  const partitions = sync.partitions ? await sync.partitions({ signal: run.abortSignal, metrics: run.metrics }) : [{ key: '', value: undefined }];
+  assertUniquePartitions(sync.name, partitions);
+  const limit = sync.partitionConcurrency ?? 1;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new SyncError('bad-partition-concurrency', `${sync.name}: partitionConcurrency must be a whole number of at least 1, got ${String(limit)}`);
+  }
+  const halt = { failed: false };
+  const progress = new RunProgress(partitions.length);
+  await runLimited(partitions, { limit }, async (partition) => {
+    // Each partition counts its own requests, so a commit adds exactly its own to the run.
+    const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: run.waits.listener(partition.key) };
+    run.partitionMetrics.add(metrics);
+    try {
+      await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, progress, run });
+    } catch (error) {
+      halt.failed = true;
+      throw error;
+    } finally {
+      run.partitionMetrics.delete(metrics);
+      run.metrics.requests += metrics.requests;
+      run.metrics.retries += metrics.retries;
+    }
+  });
+  return partitions;
+}
+
+/** Where a partition starts: its checkpoint, or for a delta without one, its anchor. */
+async function startingState(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun): Promise<{ done: boolean; state: unknown }> {
+  const checkpoint = await run.store.getCheckpoint(sync.name, partition.key);
+  if (checkpoint?.doneInCycle === cycle.id) return { done: true, state: undefined };
+  // Replace-mode state is pagination within one cycle; incremental state (the cursor) outlives cycles.
+  if (checkpoint && (sync.mode === 'incremental' || checkpoint.cycle === cycle.id)) return { done: false, state: checkpoint.state };
+  if (sync.mode === 'incremental' && !cycle.full && partition.key === '') return { done: false, state: await run.store.getAnchor(sync.name) };
+  return { done: false, state: undefined };
+}
+
+interface PartitionShared {
+  /** Another partition failed: this one stops between pages (the run fails with that error). */
+  halt: { failed: boolean };
+  progress: RunProgress;
+  /** The run itself, whose `metrics` are not this partition's. */
+  run: CycleRun;
+}
+
+async function runPartition(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, shared: PartitionShared): Promise<void> {
+  const { halt } = shared;
+  const start = await startingState(sync, partition, cycle, run);
+  if (start.done) {
+    shared.progress.finished(partition.key);
+    return;
+  }
+  let state = start.state;
+  const cycleStartedAt = new Date(cycle.startedAt);
+  const pageLog = () => run.store.readPageLog(sync.name, partition.key);
+  for (;;) {
+    // Stop between pages, never inside one: what is committed is always a whole result.
+    if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
+    if (halt.failed) return;
+    const before = { requests: run.metrics.requests, retries: run.metrics.retries };
+    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal, pageLog });
+    assertValidResult(sync, partition, result, state);
+    // A failure's key and reason quote source data, which may echo a secret: stored and shown redacted.
+    const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
+    const requests = run.metrics.requests - before.requests;
+    const retries = run.metrics.retries - before.retries;
+    const waits = run.waits.take(partition.key);
+    const committed = await run.store.commit({
+      runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
+      changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
+      equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
+    });
+    failpoint('loop.committed');
+    run.totals.upserted += committed.upserted;
+    run.totals.deleted += committed.deleted;
+    run.totals.stale += committed.stale;
+    run.totals.failed += failed.length;
+    run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
+    for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
+    // Progress and the commit's log lines right after the commit: one write each per commit.
+    const percent = shared.progress.update(partition.key, result.progress, !result.hasMore);
+    if (percent !== undefined) await run.store.setRunProgress(run.runId, percent);
+    const entries: RunLogEntry[] = [...waitEntries(waits, partition.key), ...commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact)];
+    await run.store.appendRunLogs(run.runId, entries);
+    const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
+    run.onEvent?.({ type: 'commit', runId: run.runId, progress: result.progress ?? null, requests: requestsSoFar(shared.run), ...event });
+    if (result.deferredError) run.deferred.error ??= result.deferredError;
+    if (!result.hasMore) return;
+    state = result.nextState;
+  }
+}

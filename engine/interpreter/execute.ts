@@ -23,8 +23,9 @@
  * Neither stream starves the other: when one fails (a 400 for a window the API refuses, a 500 after
  * every retry), the other runs in the same cycle and the failure is reported when the cycle ends
  * (ExecuteResult.deferredError) — the failed stream keeps its position and is retried in its next
- * turn. `failing` names it until it completes a walk; a failure while the other is failing ends
- * the cycle at once.
+ * turn. `failing` names the stream that failed last, until it completes a walk. When the other
+ * failed its own last turn too, the cycle ends at the hand-over: each cycle then tries one stream,
+ * in turn, so whichever recovers first runs again.
  */
 import type { ExecuteContext, ExecuteResult } from '../core/types.js';
 import { ResyncRequired, SyncError, describeError } from '../core/errors.js';
@@ -62,7 +63,7 @@ function compileStreams(parts: SpecSyncParts) {
       return toResult(result, flipFlopState(result.done ? 'delta' : 'deletes', deltaOf(state), result.state, failing));
     }
     const result = await delta(deltaOf(state), ctx);
-    const deletesState = state?.deletes ?? (!state && !ctx.full ? deletesFromStart(deleteRules, ctx) : undefined);
+    const deletesState = deletesOf(state, ctx, deleteRules);
     const after = ctx.full && result.done ? deletesAfterFullCycle(deleteRules, state?.deletes, ctx) : deletesState;
     const failing = result.done && state?.failing === 'delta' ? undefined : state?.failing;
     return toResult(result, flipFlopState(result.done ? 'deletes' : 'delta', result.state, after, failing));
@@ -74,10 +75,12 @@ function compileStreams(parts: SpecSyncParts) {
     } catch (error) {
       const other: PhaseName = phase === 'delta' ? 'deletes' : 'delta';
       // A full cycle needs its whole delta (it sweeps what it did not read); cancellation and an
-      // expired position are the loop's to handle; both streams failing ends the cycle.
-      if (ctx.full || ctx.signal.aborted || error instanceof ResyncRequired || state?.failing === other) throw error;
-      const handedOver = flipFlopState(other, deltaOf(state), state?.deletes, phase);
-      return { changes: [], hasMore: true, nextState: handedOver, deferredError: streamFailure(phase, error) };
+      // expired position are the loop's to handle.
+      if (ctx.full || ctx.signal.aborted || error instanceof ResyncRequired) throw error;
+      // The next turn is the other stream's, even when both fail: whichever recovers first runs. It
+      // runs in this cycle unless it failed its own last turn too (then the cycle ends here).
+      const handedOver = flipFlopState(other, deltaOf(state), deletesOf(state, ctx, deleteRules), phase);
+      return { changes: [], hasMore: state?.failing !== other, nextState: handedOver, deferredError: streamFailure(phase, error) };
     }
   };
 }
@@ -105,6 +108,11 @@ function deletesAfterFullCycle(rules: PhaseRules, previous: PhaseState | undefin
   const cursorRules = rules.incremental?.rules;
   const until = cursorRules ? upperBound(ctx.cycleStartedAt, cursorRules) : undefined;
   return until ? { cursor: until } : previous && { cursor: previous.cursor };
+}
+
+/** Where the delete stream stands; on a sync's very first turn, where it will start (deletesFromStart). */
+function deletesOf(state: SpecState | undefined, ctx: ExecuteContext, rules: PhaseRules): PhaseState | undefined {
+  return state?.deletes ?? (!state && !ctx.full ? deletesFromStart(rules, ctx) : undefined);
 }
 
 /**

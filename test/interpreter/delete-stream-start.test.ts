@@ -30,11 +30,14 @@ interface SalesforceOrg {
   deleted: { id: string; deletedDate: string }[];
   /** When set, getDeleted answers this instead (a permission problem, an outage). */
   deletedFails?: { status: number; errorCode: string; message: string };
+  /** When set, the SOQL query answers this instead. */
+  queryFails?: { status: number; errorCode: string; message: string };
 }
 
 function salesforceApi(org: SalesforceOrg): Promise<TestServer> {
   return serve((req, res) => {
     if (req.path === '/services/data/v59.0/query') {
+      if (org.queryFails) return sendJson(res, org.queryFails.status, [{ errorCode: org.queryFails.errorCode, message: org.queryFails.message }]);
       const since = /SystemModstamp > (\S+)/.exec(req.query.get('q') ?? '')?.[1];
       const after = since ? Date.parse(since) : 0;
       const records = org.accounts.filter((account) => Date.parse(account.SystemModstamp) > after)
@@ -190,6 +193,36 @@ describe('a failing delete stream', () => {
     await wait(1100);
     expect((await run(project)).summary).toMatchObject({ status: 'completed', deleted: 1 });
     expect(await status(project)).toMatchObject({ phase: 'delta', failingStream: null });
+    expect(accountIds(project.dir)).toEqual(['001B', '001C']);
+  });
+
+  test('when both streams fail, each cycle tries the other in turn: whichever recovers first runs', async () => {
+    const org: SalesforceOrg = { accounts: [account('001A', DAY_MS), account('001B', DAY_MS)], deleted: [] };
+    const api = await salesforceApi(org);
+    const project = apiProject(api.url, spec());
+    expect((await run(project)).summary).toMatchObject({ status: 'completed', upserted: 2 });
+
+    org.deletedFails = { status: 403, errorCode: 'INSUFFICIENT_ACCESS', message: 'Replication API is not enabled for this user' };
+    org.queryFails = { status: 400, errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' };
+    const both = await run(project);
+    expect(both.summary.status).toBe('failed');
+    expect(both.summary.error).toContain('delete stream failed');
+    expect(await status(project)).toMatchObject({ phase: 'deletes', failingStream: 'delta' });
+
+    // The delete stream recovers first (the delta still fails): its turn comes, and it catches up.
+    delete org.deletedFails;
+    org.deleted.push({ id: '001A', deletedDate: sfTime(Date.now()) });
+    org.accounts.shift();
+    await wait(1100);
+    expect((await run(project)).summary).toMatchObject({ status: 'completed', deleted: 1 });
+    expect(accountIds(project.dir)).toEqual(['001B']);
+
+    // Then the delta recovers, and the failing mark clears.
+    delete org.queryFails;
+    org.accounts.push(account('001C', 0));
+    await wait(1100);
+    expect((await run(project)).summary).toMatchObject({ status: 'completed', upserted: 1 });
+    expect(await status(project)).toMatchObject({ failingStream: null });
     expect(accountIds(project.dir)).toEqual(['001B', '001C']);
   });
 });

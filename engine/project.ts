@@ -2,6 +2,7 @@
  * A config file, opened: validated, its connectors compiled into SyncDefinitions, its store open.
  * The CLI and library users start here.
  */
+import type { Clock } from './core/clock.js';
 import { loadProject, type LoadedProject } from './config/load.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import type { SyncDefinition } from './core/types.js';
@@ -42,6 +43,8 @@ export interface OpenOptions {
    * Default 'write'.
    */
   access?: 'read' | 'write';
+  /** What stamps run history and cycle starts (and so a cursor's buffer); default the system clock. */
+  clock?: Clock;
 }
 
 export async function openProject(configPath: string, options: OpenOptions = {}): Promise<OpenedProject> {
@@ -51,7 +54,7 @@ export async function openProject(configPath: string, options: OpenOptions = {})
   const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers }));
   let store: Store;
   try {
-    store = await openStore({ ...project.storage, access: options.access ?? 'write' });
+    store = await openStore({ ...project.storage, access: options.access ?? 'write', ...(options.clock ? { clock: options.clock } : {}) });
   } catch (error) {
     for (const connector of connectors) connector.close();
     throw error;

@@ -9,6 +9,7 @@ import type { FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../co
 import type { LockOwner, Store } from '../store/store.js';
 import { ResyncRequired, describeError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
+import { type Clock, systemClock } from '../core/clock.js';
 import { takeLock } from './lock.js';
 import { type CycleRun, runPartitions } from './partitions.js';
 import { RunWaits, endEntries, resyncEntry, startEntry, waitEntries } from './run-journal.js';
@@ -76,7 +77,7 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
 
   try {
     await store.ensureDatabase(sync.database);
-    let cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full, full: options.full || (await fullSyncDue(sync, store)) });
+    let cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full, full: options.full || (await fullSyncDue(sync, store, options.clock)) });
     full = cycle.full;
     await store.appendRunLogs(runId, [startEntry(cycle, trigger)]);
     options.onEvent?.({ type: 'start', sync: sync.name, runId, full: cycle.full, resumed: cycle.resumed });
@@ -139,10 +140,10 @@ function errorKindOf(error: unknown): string {
 }
 
 /** Incremental fidelity is never perfect: a full cycle runs when the last one is old enough. */
-async function fullSyncDue(sync: SyncDefinition, store: Store): Promise<boolean> {
+async function fullSyncDue(sync: SyncDefinition, store: Store, clock: Clock = systemClock): Promise<boolean> {
   if (sync.mode !== 'incremental' || !sync.fullSyncEveryMs) return false;
   const last = await store.lastFullCycleAt(sync.name);
-  return last !== undefined && Date.now() - Date.parse(last) >= sync.fullSyncEveryMs;
+  return last !== undefined && clock.now() - Date.parse(last) >= sync.fullSyncEveryMs;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { FailedRecord, RateLimitWait } from '../core/types.js';
 import type { RunTrigger, Store } from '../store/store.js';
+import type { Clock } from '../core/clock.js';
 
 export interface CycleOptions {
   store: Store;
@@ -25,6 +26,8 @@ export interface CycleOptions {
   trigger?: RunTrigger;
   /** Turns an error into the text stored in run history (secrets redacted). */
   redact?: (text: string) => string;
+  /** What tells whether a periodic full cycle is due (fullSyncEveryMs); default the system clock. */
+  clock?: Clock;
 }
 
 /** What a run reports as it goes, for logs and progress bars (see engine/log, engine/cli/progress). */

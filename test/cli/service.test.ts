@@ -195,20 +195,41 @@ describe('syncspec start', () => {
     const queued = await runCli(['trigger', configPath, 'contactsBackfill'], { env, cwd: dir });
     const id = Number(queued.stdout);
     sandbox.source.faults.set({ slowMs: 5_000 });
+    // The sandbox decides a request's faults as it arrives, before it slows the answer.
+    const faults = sandbox.source.faults;
+    const decide = faults.decide;
+    const arrived = new Promise<void>((resolve) => {
+      faults.decide = (pathname, now) => {
+        if (pathname === BACKFILL_PAGES) resolve();
+        return decide.call(faults, pathname, now);
+      };
+    });
     try {
       const service = spawnCli(['start', configPath, '--log-format', 'json'], { env, cwd: dir });
+      let stderr = '';
+      const stopping = new Promise<void>((resolve) => {
+        service.child.stderr!.on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes('SIGINT: stopping')) resolve();
+        });
+      });
       const store = await openProject(configPath, { env });
       try {
-        await waitFor('the backfill to start', () => store.store.getRun(id), (r) => r?.status === 'running');
         // Its first request is now on its way, answered in 5 s.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const signalled = Date.now();
+        await arrived;
+        expect(await store.store.getRun(id)).toMatchObject({ status: 'running' });
+        let answered = false;
+        const stopListening = onRequest(sandbox, (entry) => {
+          if (entry.path === BACKFILL_PAGES) answered = true;
+        });
         service.child.kill('SIGINT');
-        // Apart: two signals pending at once would arrive as one.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Apart: two signals pending at once would arrive as one. The service logs the first as it handles it.
+        await stopping;
         service.child.kill('SIGINT');
         const exit = await service.done;
-        expect(Date.now() - signalled).toBeLessThan(3_000);
+        stopListening();
+        // It exited without waiting for the slowed answer.
+        expect(answered).toBe(false);
         expect(exit).toMatchObject({ code: 0, signal: null, stdout: '' });
         expect(logLines(exit.stderr).map((line) => line.msg)).toContain('aborting: the requests in flight are abandoned, nothing of them commits');
         expect(await store.store.getRun(id)).toMatchObject({ status: 'cancelled', upserted: 0, failed: 0, error: `${BACKFILL}: cancelled` });
@@ -217,6 +238,7 @@ describe('syncspec start', () => {
         await store.close();
       }
     } finally {
+      faults.decide = decide;
       sandbox.source.faults.clear();
     }
   }, 20_000);

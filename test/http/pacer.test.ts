@@ -1,5 +1,20 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { Pacer } from '../../engine/http/pacer.js';
+
+// The pacer's time is the test's: its windows and pauses open as the test advances the fake clock
+// (setTimeout, Date and the monotonic performance.now), so no test sleeps or depends on speed.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Runs the pacer's timers (advancing the clock as far as they need) until `promise` settles. */
+async function drive<T>(promise: Promise<T>): Promise<T> {
+  await vi.runAllTimersAsync();
+  return promise;
+}
 
 /** Starts that fall inside one window of `intervalMs` (with 1 ms for timer rounding). */
 function maxStartsInAnyWindow(starts: number[], intervalMs: number): number {
@@ -27,19 +42,17 @@ describe('Pacer', () => {
         release();
       }
     };
-    await Promise.all([caller(), caller(), caller()]);
+    await drive(Promise.all([caller(), caller(), caller()]));
     expect(starts).toHaveLength(12);
     expect(maxStartsInAnyWindow(starts, 50)).toBe(3);
     // 12 starts at 3 per 50 ms: the last window opens at 150 ms, and the pacer does not dawdle.
-    const elapsed = performance.now() - t0;
-    expect(elapsed).toBeGreaterThanOrEqual(149);
-    expect(elapsed).toBeLessThan(1000);
+    expect(performance.now() - t0).toBe(150);
   });
 
   test('serves waiters first come, first served', async () => {
     const pacer = new Pacer('fifo', { allowedRequests: 1, intervalMs: 5 });
     const order: number[] = [];
-    await Promise.all([0, 1, 2, 3, 4].map((n) => pacer.wait().then((release) => { release(); order.push(n); })));
+    await drive(Promise.all([0, 1, 2, 3, 4].map((n) => pacer.wait().then((release) => { release(); order.push(n); }))));
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -52,7 +65,7 @@ describe('Pacer', () => {
         release();
       });
     // Sync A has four requests waiting (partitions in flight), sync B two, queued after A's.
-    await Promise.all([take('a', 1), take('a', 2), take('a', 3), take('a', 4), take('b', 1), take('b', 2)]);
+    await drive(Promise.all([take('a', 1), take('a', 2), take('a', 3), take('a', 4), take('b', 1), take('b', 2)]));
     expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'a4']);
   });
 
@@ -65,18 +78,18 @@ describe('Pacer', () => {
         release();
       });
     const early = [1, 2, 3, 4, 5, 6].map((n) => take('a', n));
-    while (order.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
-    const servedBefore = order.length;
-    await Promise.all([...early, take('b', 1)]);
-    expect(order.indexOf('b1')).toBe(servedBefore);
-    expect(servedBefore).toBeLessThan(6);
+    // One slot at 0 ms, the next at 5 ms: a has two served and four waiting when b joins.
+    await vi.advanceTimersByTimeAsync(5);
+    expect(order).toEqual(['a1', 'a2']);
+    await drive(Promise.all([...early, take('b', 1)]));
+    expect(order).toEqual(['a1', 'a2', 'b1', 'a3', 'a4', 'a5', 'a6']);
   });
 
   test('a burst up to the budget starts at once', async () => {
     const pacer = new Pacer('burst', { allowedRequests: 5, intervalMs: 1000 });
     const t0 = performance.now();
-    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.wait().then((release) => release())));
-    expect(performance.now() - t0).toBeLessThan(250);
+    await drive(Promise.all([1, 2, 3, 4, 5].map(() => pacer.wait().then((release) => release()))));
+    expect(performance.now() - t0).toBe(0);
   });
 
   test('pauseUntil holds every waiter', async () => {
@@ -85,34 +98,36 @@ describe('Pacer', () => {
     pacer.pauseUntil(Date.now() + 80);
     pacer.pauseUntil(Date.now() + 10); // a shorter pause never shortens the longer one
     const t0 = performance.now();
-    await Promise.all([pacer.wait(), pacer.wait()]);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(75);
+    await drive(Promise.all([pacer.wait(), pacer.wait()]));
+    expect(performance.now() - t0).toBe(80);
   });
 
   test('pausedForMs says how long a pause still holds', async () => {
     const pacer = new Pacer('paused-for', { allowedRequests: 1, intervalMs: 10 });
     expect(pacer.pausedForMs()).toBe(0);
     pacer.pauseUntil(Date.now() + 500);
-    expect(pacer.pausedForMs()).toBeGreaterThan(480);
-    expect(pacer.pausedForMs()).toBeLessThanOrEqual(500);
+    expect(pacer.pausedForMs()).toBe(500);
     pacer.pauseUntil(Date.now() - 1000); // the past is not a pause
-    expect(pacer.pausedForMs()).toBeGreaterThan(480);
+    expect(pacer.pausedForMs()).toBe(500);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pacer.pausedForMs()).toBe(300);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(pacer.pausedForMs()).toBe(0);
   });
 
   test('an aborted waiter leaves the queue without using a slot', async () => {
-    // Wide margins: had the aborted waiter used a slot, `next` would wait two intervals (≈ 400 ms).
+    // Had the aborted waiter used a slot, `next` would wait two intervals (400 ms).
     const pacer = new Pacer('abort', { allowedRequests: 1, intervalMs: 200 });
     (await pacer.wait())();
     const t0 = performance.now();
     const controller = new AbortController();
-    const aborted = pacer.wait(controller.signal);
+    const aborted = expect(pacer.wait(controller.signal)).rejects.toThrow('cancelled');
     const next = pacer.wait();
-    setTimeout(() => controller.abort(new Error('cancelled')), 10);
-    await expect(aborted).rejects.toThrow('cancelled');
-    await next;
-    const waited = performance.now() - t0;
-    expect(waited).toBeGreaterThanOrEqual(190);
-    expect(waited).toBeLessThan(390);
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(new Error('cancelled'));
+    await aborted;
+    await drive(next);
+    expect(performance.now() - t0).toBe(200);
     await expect(pacer.wait(AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
   });
 
@@ -120,12 +135,15 @@ describe('Pacer', () => {
     const pacer = new Pacer('inflight', { allowedRequests: 1, intervalMs: 30 });
     const release = await pacer.wait();
     const t0 = performance.now();
-    const next = pacer.wait();
+    let started = false;
+    const next = pacer.wait().then(() => (started = true));
     // The first request takes 50 ms: the second may not start 30 ms after the first *started*
     // (the server may have seen the first arrive late), only 30 ms after it *finished*.
-    setTimeout(release, 50);
-    await next;
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(79);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(started).toBe(false);
+    release();
+    await drive(next);
+    expect(performance.now() - t0).toBe(80);
   });
 
   test('rejects a budget it cannot keep', () => {

@@ -5,7 +5,6 @@
  * (/v1/events?after=) stops at the first young event, a newest-first one (/v1/events/recent) skips
  * the young events and takes the older ones.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeContext, harness, loadSpec, rowsByKey, runSync, stateOf, syncNamed, type Harness, type SpecObject } from '../support/project.js';
 
@@ -53,13 +52,18 @@ describe('event-feed deltas', () => {
   it('an ascending feed consumes events up to the first one younger than the buffer', async () => {
     h = await harness({ feed: { spec: ascending } }, { counts: { contacts: 20 }, clean: true });
     const { source } = h.sandbox;
-    const opened = await h.open();
+    // The test moves time on for both sides, the sandbox (its events' times) and the store (when a cycle starts).
+    let ahead = 0;
+    const clock = { now: () => Date.now() + ahead };
+    const opened = await h.open({ clock });
     expect(await runSync(opened, SYNC)).toMatchObject({ status: 'completed', upserted: 20, requests: 2 });
     expect(await stateOf(opened, SYNC)).toEqual(cursorAt('evt_000020'));
 
     const renamed = source.update('contacts', 'cus_000003', { name: 'Renamed' });
-    // Let the rename age past the buffer; the removal made now is young when the cycle runs.
-    await sleep(Date.parse(source.events().at(-1)!.created_at) + BUFFER_SECONDS * 1000 + 50 - Date.now());
+    // The rename ages past the buffer; the removal made now is young when the cycle runs.
+    const step = (BUFFER_SECONDS + 1) * 1000;
+    source.clock.advance(step);
+    ahead += step;
     source.remove('contacts', 'cus_000004');
     expect(source.events().slice(-2).map((event) => [event.id, event.type])).toEqual([
       ['evt_000021', 'contact.updated'], ['evt_000022', 'contact.deleted'],
@@ -75,7 +79,7 @@ describe('event-feed deltas', () => {
 
     // Once the buffer has passed, the deletion is consumed (a cycle starting 3 s from now).
     const later = await syncNamed(opened, SYNC).execute(await stateOf(opened, SYNC), executeContext({
-      cycleStartedAt: new Date(Date.now() + (BUFFER_SECONDS + 1) * 1000),
+      cycleStartedAt: new Date(clock.now() + step),
     }));
     const deletedAt = Date.parse(source.events().at(-1)!.created_at);
     expect(later).toEqual({ changes: [{ type: 'delete', key: 'cus_000004', version: deletedAt }], failed: [], hasMore: false, nextState: cursorAt('evt_000022') });

@@ -8,15 +8,28 @@ const SECRET = 'sk_live_abcdef123456';
 const redactor = new Redactor([SECRET]);
 const redact = (text: string) => redactor.redact(text);
 
-function capture(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
+function capture(isTTY: boolean): { stream: PassThrough & { isTTY?: boolean }; lines: (count: number) => Promise<string> } {
   const stream = Object.assign(new PassThrough(), { isTTY });
   let out = '';
-  stream.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  return { stream, text: () => out };
+  const waiting: { count: number; resolve: (text: string) => void }[] = [];
+  const check = () => {
+    const have = out.split('\n').length - 1;
+    for (const wait of waiting.splice(0)) (have >= wait.count ? wait.resolve(out) : waiting.push(wait));
+  };
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    check();
+  });
+  return {
+    stream,
+    /** Resolves with everything written once `count` whole lines have been (pino-pretty formats through a transform). */
+    lines: (count) =>
+      new Promise((resolve) => {
+        waiting.push({ count, resolve });
+        check();
+      }),
+  };
 }
-
-/** pino-pretty formats through a transform: let it flush. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('createLogger', () => {
   test('off a terminal: one JSON object per line, with level names and ISO times', async () => {
@@ -24,8 +37,7 @@ describe('createLogger', () => {
     const logger = createLogger({ redact, destination: out.stream });
     logger.info({ sync: 'crm.contacts', runId: 3 }, 'run started');
     logger.warn('careful');
-    await settle();
-    const lines = out.text().trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await out.lines(2)).trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines).toEqual([
       { level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), sync: 'crm.contacts', runId: 3, msg: 'run started' },
       { level: 'warn', time: expect.any(String), msg: 'careful' },
@@ -39,9 +51,9 @@ describe('createLogger', () => {
       { url: `https://api.example.com/v1?token=${SECRET}`, nested: { list: [`Bearer ${SECRET}`] }, error: new Error(`401 for ${SECRET}`) },
       `request failed with ${SECRET}`,
     );
-    await settle();
-    expect(out.text()).not.toContain(SECRET);
-    expect(JSON.parse(out.text())).toMatchObject({
+    const text = await out.lines(1);
+    expect(text).not.toContain(SECRET);
+    expect(JSON.parse(text)).toMatchObject({
       level: 'error',
       url: 'https://api.example.com/v1?token=[REDACTED]',
       nested: { list: ['Bearer [REDACTED]'] },
@@ -52,22 +64,26 @@ describe('createLogger', () => {
 
   test('on a terminal: readable lines, redacted too; --log-format forces either way', async () => {
     const tty = capture(true);
-    createLogger({ redact, destination: tty.stream }).info({ sync: 'crm.contacts' }, `committed with ${SECRET}`);
-    await settle();
-    const line = tty.text().replace(/\x1b\[[0-9;]*m/g, '');
+    const ttyLogger = createLogger({ redact, destination: tty.stream });
+    ttyLogger.info({ sync: 'crm.contacts' }, `committed with ${SECRET}`);
+    ttyLogger.info('next');
+    const [line, next] = (await tty.lines(2)).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
     // One line per entry: the fields stay in the JSON form and in run history.
-    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: committed with \[REDACTED\]\n$/);
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: committed with \[REDACTED\]$/);
+    expect(next).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: next$/);
 
     const forcedJson = capture(true);
     createLogger({ redact, destination: forcedJson.stream, pretty: false }).info('plain');
-    await settle();
-    expect(JSON.parse(forcedJson.text())).toMatchObject({ level: 'info', msg: 'plain' });
+    expect(JSON.parse(await forcedJson.lines(1))).toMatchObject({ level: 'info', msg: 'plain' });
   });
 
   test('below the level, nothing is written', async () => {
     const out = capture(false);
-    createLogger({ redact, destination: out.stream, level: 'warn' }).info('hidden');
-    await settle();
-    expect(out.text()).toBe('');
+    const logger = createLogger({ redact, destination: out.stream, level: 'warn' });
+    logger.info('hidden');
+    // Lines keep their order: once the warning is written, the info before it would have been too.
+    logger.warn('shown');
+    const lines = (await out.lines(1)).trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([{ level: 'warn', time: expect.any(String), msg: 'shown' }]);
   });
 });

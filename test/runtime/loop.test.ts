@@ -173,14 +173,22 @@ describe('full cycles, resyncs and anchors', () => {
     const db = await store();
     const source = new Map([['a', 1], ['b', 2]]);
     const seen: { state: unknown; full: boolean }[] = [];
-    const sync = delta(source, seen, { fullSyncEveryMs: 40 });
-    expect(await runCycle(sync, { store: db })).toMatchObject({ status: 'completed', full: false, upserted: 2 });
+    const sync = delta(source, seen, { fullSyncEveryMs: 3_600_000 });
+    // The test's clock: `at(ms)` sets it `ms` after the last full cycle the store recorded.
+    let now = Date.now();
+    const clock = { now: () => now };
+    const at = async (ms: number) => {
+      now = Date.parse((await db.lastFullCycleAt('delta'))!) + ms;
+    };
+    expect(await runCycle(sync, { store: db, clock })).toMatchObject({ status: 'completed', full: false, upserted: 2 });
     source.delete('a'); // a delta cannot see this deletion
-    expect(await runCycle(sync, { store: db })).toMatchObject({ full: false, upserted: 0, swept: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await runCycle(sync, { store: db })).toMatchObject({ status: 'completed', full: true, upserted: 1, swept: 1 });
+    await at(3_599_999);
+    expect(await runCycle(sync, { store: db, clock })).toMatchObject({ full: false, upserted: 0, swept: 0 });
+    await at(3_600_000);
+    expect(await runCycle(sync, { store: db, clock })).toMatchObject({ status: 'completed', full: true, upserted: 1, swept: 1 });
     // The full cycle started from scratch; the delta after it continues from where the full cycle ended.
-    expect(await runCycle(sync, { store: db })).toMatchObject({ full: false, upserted: 0 });
+    await at(0);
+    expect(await runCycle(sync, { store: db, clock })).toMatchObject({ full: false, upserted: 0 });
     expect(seen).toEqual([
       { state: undefined, full: false },
       { state: { cursor: 2 }, full: false },

@@ -2,6 +2,7 @@
  * Integration-test scaffolding: a sandbox API on an ephemeral loopback port, a temp folder with a
  * config that loads real connector specs, and the opened project over a real SQLite file.
  */
+import type { Clock } from '../../engine/core/clock.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,7 +77,8 @@ export interface Harness {
   dir: string;
   configPath: string;
   env: NodeJS.ProcessEnv;
-  open(): Promise<OpenedProject>;
+  /** `clock`: what the project's store stamps runs and cycle starts with (default the system clock). */
+  open(options?: { clock?: Clock }): Promise<OpenedProject>;
   close(): Promise<void>;
 }
 
@@ -100,8 +102,8 @@ export async function projectAt(url: string, connectors: Record<string, Connecto
   const opened: OpenedProject[] = [];
   return {
     dir, configPath, env,
-    open: async () => {
-      const project = await openProject(configPath, { env });
+    open: async (options: { clock?: Clock } = {}) => {
+      const project = await openProject(configPath, { env, ...options });
       opened.push(project);
       return project;
     },

@@ -12,6 +12,7 @@ import {
   type PendingRun, type RowsPage, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
 import { failpoint } from '../../core/failpoints.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
 import { openConnection, writeTransaction, type Access, type Connection } from './connection.js';
@@ -28,14 +29,14 @@ import { migrateSystemSchema } from './system-schema.js';
 import { ManagedTables } from './tables.js';
 import { Tombstones } from './tombstones.js';
 
-const now = (): string => new Date().toISOString();
-
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export interface SqliteStoreOptions {
   lockTimeoutMs?: number;
   busyTimeoutMs?: number;
   access?: Access;
+  /** What stamps run history, cycles, anchors and locks; default the system clock. */
+  clock?: Clock;
 }
 
 export class SqliteStore implements Store {
@@ -51,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly runs: Runs;
   private readonly runLogs: RunLogs;
   private readonly locks: Locks;
+  private readonly clock: Clock;
 
   /**
    * Opens the SQLite file at `file` — creating it and its folder, unless `access` is 'read' (then it
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
    * (default LOCK_TIMEOUT_MS); `busyTimeoutMs`: how long a write waits for another process's lock.
    */
   constructor(readonly file: string, options: SqliteStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     this.db = openConnection(file, { access: options.access ?? 'write', busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     try {
       migrateSystemSchema(this.db, file);
@@ -78,6 +81,11 @@ export class SqliteStore implements Store {
     this.locks = new Locks(this.db, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
   }
 
+  /** The time now, as stored (ISO 8601). */
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
   async ensureDatabase(database: DatabaseDefinition): Promise<void> {
     this.tables.ensure(database);
   }
@@ -94,7 +102,7 @@ export class SqliteStore implements Store {
     return writeTransaction(this.db, () => {
       const open = this.cycles.openOf(sync);
       if (open !== undefined && open.mode === mode && !options.fresh) return open;
-      const time = now();
+      const time = this.now();
       if (open !== undefined) this.cycles.markClosed(open, null, time);
       const full = mode === 'replace' || options.full === true;
       if (options.fresh || full || this.cycles.lastModeOf(sync) !== mode) this.dropCheckpoints(sync);
@@ -112,7 +120,7 @@ export class SqliteStore implements Store {
   }
 
   async setAnchor(sync: string, state: unknown): Promise<boolean> {
-    return this.anchors.set(sync, state, now());
+    return this.anchors.set(sync, state, this.now());
   }
 
   async getAnchor(sync: string): Promise<unknown | undefined> {
@@ -135,7 +143,7 @@ export class SqliteStore implements Store {
     const table = this.tables.get(batch.database);
     return writeTransaction(this.db, () => {
       const { cycle } = batch;
-      const time = now();
+      const time = this.now();
       if (batch.lock && !this.locks.refresh(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
       this.cycles.requireOpen(cycle);
       const seq = this.sequence.next();
@@ -175,7 +183,7 @@ export class SqliteStore implements Store {
       if (stored.full && options.sweep === false) {
         // Closed without its sweep: it does not count as a full cycle (swept stays NULL).
         if (stored.mode === 'replace') this.dropCheckpoints(stored.sync);
-        this.cycles.markClosed(stored, null, now());
+        this.cycles.markClosed(stored, null, this.now());
         return 0;
       }
       let swept = 0;
@@ -202,7 +210,7 @@ export class SqliteStore implements Store {
           this.pageLog.dropPartitions(stored.sync, unfinished);
         }
       }
-      this.cycles.markClosed(stored, swept, now());
+      this.cycles.markClosed(stored, swept, this.now());
       return swept;
     });
   }
@@ -211,13 +219,13 @@ export class SqliteStore implements Store {
     writeTransaction(this.db, () => {
       this.dropCheckpoints(sync);
       this.anchors.drop(sync);
-      this.cycles.abandon(now(), sync);
+      this.cycles.abandon(this.now(), sync);
     });
   }
 
   async acquireLock(sync: string, owner: LockOwner): Promise<LockResult> {
     return writeTransaction(this.db, () => {
-      const time = now();
+      const time = this.now();
       const result = this.locks.acquire(sync, owner, time);
       if (!result.acquired) return result;
       // Runs are recorded only under the lock: one still running now was left by a process that died.
@@ -228,7 +236,7 @@ export class SqliteStore implements Store {
   }
 
   async refreshLock(sync: string, owner: LockOwner): Promise<boolean> {
-    return writeTransaction(this.db, () => this.locks.refresh(sync, owner, now()));
+    return writeTransaction(this.db, () => this.locks.refresh(sync, owner, this.now()));
   }
 
   async releaseLock(sync: string, owner: LockOwner): Promise<void> {
@@ -243,13 +251,13 @@ export class SqliteStore implements Store {
    */
   async startRun(sync: string, options: { trigger?: RunTrigger; runId?: number } = {}): Promise<number> {
     const { runId } = options;
-    if (runId === undefined) return this.runs.start(sync, options.trigger ?? 'manual', now());
-    writeTransaction(this.db, () => this.runs.claim(runId, sync, now()));
+    if (runId === undefined) return this.runs.start(sync, options.trigger ?? 'manual', this.now());
+    writeTransaction(this.db, () => this.runs.claim(runId, sync, this.now()));
     return runId;
   }
 
   async queueRun(sync: string, options: { full?: boolean } = {}): Promise<number> {
-    return this.runs.queue(sync, options.full === true, now());
+    return this.runs.queue(sync, options.full === true, this.now());
   }
 
   async pendingRuns(): Promise<PendingRun[]> {
@@ -269,7 +277,7 @@ export class SqliteStore implements Store {
   }
 
   async finishRun(runId: number, outcome: RunOutcome): Promise<void> {
-    this.runs.finishRun(runId, outcome, now());
+    this.runs.finishRun(runId, outcome, this.now());
   }
 
   async getRun(runId: number): Promise<RunRecord | undefined> {

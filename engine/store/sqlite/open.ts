@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { StorageOrigin } from '../errors.js';
 import type { Store } from '../store.js';
 import type { Access } from './connection.js';
+import type { Clock } from '../../core/clock.js';
 import { storageFailure } from './failures.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore } from './index.js';
 
@@ -18,6 +19,8 @@ export interface SqliteConfig {
   /** Default 'write'. A read of a file that does not exist yet reads an empty store and creates nothing. */
   access?: Access;
   origin?: StorageOrigin;
+  /** What stamps run history, cycles and locks; default the system clock. */
+  clock?: Clock;
 }
 
 export function openSqliteStore(config: SqliteConfig): Store {
@@ -28,8 +31,8 @@ export function openSqliteStore(config: SqliteConfig): Store {
   try {
     // Nothing has run yet: what a reader sees is an empty store, and the file is not created for it.
     store = access === 'read' && !existsSync(config.path)
-      ? new SqliteStore(':memory:', { busyTimeoutMs })
-      : new SqliteStore(config.path, { access, busyTimeoutMs });
+      ? new SqliteStore(':memory:', { busyTimeoutMs, clock: config.clock })
+      : new SqliteStore(config.path, { access, busyTimeoutMs, clock: config.clock });
   } catch (error) {
     throw translate(error);
   }

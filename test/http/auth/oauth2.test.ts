@@ -30,13 +30,15 @@ async function oauthApi(
     tokenDelayMs?: number;
     accepts?: (token: string) => boolean;
     rotate?: boolean;
-    /** The n-th 401 is answered after n × this many ms (staggered rejections). */
-    staggerRejectionsMs?: number;
+    /** Every 401 after the first is answered once a renewed token (tok-2) was issued: rejections one after the other. */
+    holdLaterRejections?: boolean;
     tokenAnswer?: (n: number) => [number, unknown];
   } = {},
 ): Promise<Api> {
   let issued = 0;
   let rejections = 0;
+  let renewedIssued!: () => void;
+  const renewed = new Promise<void>((resolve) => (renewedIssued = resolve));
   const server = await startServer(async (req, res) => {
     if (req.path === '/token') {
       const n = ++issued;
@@ -45,17 +47,18 @@ async function oauthApi(
         const [status, body] = options.tokenAnswer(n);
         return sendJson(res, status, body);
       }
-      return sendJson(res, 200, {
+      sendJson(res, 200, {
         access_token: `tok-${n}`,
         token_type: 'Bearer',
         ...(options.expiresIn !== undefined ? { expires_in: options.expiresIn } : {}),
         ...(options.rotate ? { refresh_token: `refresh-token-${n + 1}` } : {}),
       });
+      if (n >= 2) renewedIssued();
+      return;
     }
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (options.accepts && !options.accepts(token)) {
-      const delay = ++rejections * (options.staggerRejectionsMs ?? 0);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (++rejections > 1 && options.holdLaterRejections) await renewed;
       return sendJson(res, 401, { error: 'invalid_token' });
     }
     return sendJson(res, 200, { token });
@@ -175,7 +178,7 @@ describe('oauth2', () => {
   });
 
   test('a burst of 401s costs one renewal', async () => {
-    const api = await oauthApi({ accepts: (token) => token !== 'tok-1', staggerRejectionsMs: 25 });
+    const api = await oauthApi({ accepts: (token) => token !== 'tok-1', holdLaterRejections: true });
     const { get } = setup(api);
     // All three start with tok-1 and are rejected one after the other; the later ones find the token
     // already renewed and retry with it instead of renewing again.

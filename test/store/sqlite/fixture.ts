@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach } from 'vitest';
 import type { Change, DatabaseDefinition, FailedRecord } from '../../../engine/core/types.js';
-import { SqliteStore } from '../../../engine/store/sqlite/index.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../../engine/store/sqlite/index.js';
 import type { CommitBatch, Cycle } from '../../../engine/store/store.js';
 
 export function useStores() {
@@ -21,8 +21,8 @@ export function useStores() {
   return {
     path: (name = 'store.db') => join(dir, name),
     /** Two calls with the same name are two connections to one file, as two processes would have. */
-    open: (name = 'store.db') => {
-      const store = new SqliteStore(join(dir, name));
+    open: (name = 'store.db', options: SqliteStoreOptions = {}) => {
+      const store = new SqliteStore(join(dir, name), options);
       opened.push(store);
       return store;
     },
@@ -76,9 +76,11 @@ export async function begin(store: SqliteStore, sync: string, mode: 'replace' | 
 
 /**
  * Holds the file's write lock from another thread (its own connection, as another process would)
- * for `ms`, bumping the write sequence once. Resolves `locked` once the lock is held.
+ * for `ms` or until `release()`, bumping the write sequence once. Resolves `locked` once the lock
+ * is held, `released` once the holder committed and ended.
  */
-export function holdWriteLock(path: string, ms: number): { locked: Promise<unknown>; released: Promise<unknown> } {
+export function holdWriteLock(path: string, ms: number): { locked: Promise<unknown>; released: Promise<unknown>; release: () => void } {
+  const gate = new Int32Array(new SharedArrayBuffer(4));
   const holder = new Worker(
     `const Database = require('better-sqlite3');
      const { parentPort, workerData } = require('node:worker_threads');
@@ -86,13 +88,17 @@ export function holdWriteLock(path: string, ms: number): { locked: Promise<unkno
      db.exec('BEGIN IMMEDIATE');
      db.prepare('UPDATE _sequence SET value = value + 1').run();
      parentPort.postMessage('locked');
-     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
+     Atomics.wait(workerData.gate, 0, 0, workerData.ms);
      db.exec('COMMIT');
      db.close();`,
-    { eval: true, workerData: { path, ms } },
+    { eval: true, workerData: { path, ms, gate } },
   );
   return {
     released: new Promise((resolve, reject) => holder.once('exit', resolve).once('error', reject)),
     locked: new Promise((resolve, reject) => holder.once('message', resolve).once('error', reject)),
+    release: () => {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    },
   };
 }

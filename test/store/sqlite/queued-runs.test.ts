@@ -22,14 +22,14 @@ describe('queued runs', () => {
   });
 
   it('a claim turns the pending run into a running one, started now, keeping its trigger', async () => {
-    const store = stores.open();
+    let now = Date.parse('2026-01-01T00:00:00.000Z');
+    const store = stores.open('store.db', { clock: { now: () => now } });
     const queued = await store.queueRun('crm.delta');
-    const { queuedAt } = (await store.pendingRuns())[0];
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await store.pendingRuns())[0].queuedAt).toBe('2026-01-01T00:00:00.000Z');
+    now += 5_000;
     expect(await store.startRun('crm.delta', { runId: queued, trigger: 'schedule' })).toBe(queued);
     const run = await store.getRun(queued);
-    expect(run).toMatchObject({ id: queued, status: 'running', trigger: 'trigger' });
-    expect(run!.startedAt > queuedAt).toBe(true);
+    expect(run).toMatchObject({ id: queued, status: 'running', trigger: 'trigger', startedAt: '2026-01-01T00:00:05.000Z' });
     expect(await store.pendingRuns()).toEqual([]);
   });
 

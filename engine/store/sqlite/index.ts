@@ -13,9 +13,10 @@ import {
 } from '../store.js';
 import { failpoint } from '../../core/failpoints.js';
 import { type Clock, systemClock } from '../../core/clock.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './options.js';
 import { Anchors } from './anchors.js';
 import { Checkpoints } from './checkpoints.js';
-import { openConnection, writeTransaction, type Access, type Connection } from './connection.js';
+import { openConnection, writeTransaction, type Connection } from './connection.js';
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
 import { Locks, lockLost } from './locks.js';
@@ -29,15 +30,7 @@ import { migrateSystemSchema } from './system-schema.js';
 import { ManagedTables } from './tables.js';
 import { Tombstones } from './tombstones.js';
 
-export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-
-export interface SqliteStoreOptions {
-  lockTimeoutMs?: number;
-  busyTimeoutMs?: number;
-  access?: Access;
-  /** What stamps run history, cycles, anchors and locks; default the system clock. */
-  clock?: Clock;
-}
+export { DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './options.js';
 
 export class SqliteStore implements Store {
   private readonly db: Connection;
@@ -82,9 +75,7 @@ export class SqliteStore implements Store {
   }
 
   /** The time now, as stored (ISO 8601). */
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
+  private now = (): string => new Date(this.clock.now()).toISOString();
 
   async ensureDatabase(database: DatabaseDefinition): Promise<void> {
     this.tables.ensure(database);

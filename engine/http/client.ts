@@ -22,7 +22,7 @@ import { credentialScope, mergeFields, withoutCredentials, type CredentialScope 
 import { PauseTooLong, type Release } from './pacer.js';
 import { isRedirect, MAX_REDIRECTS, nextHop } from './redirects.js';
 import { describeRequest, headerValue, requestUrl, resolveUrl, type HttpRequest, type HttpResponse } from './request.js';
-import { budgetSpentUntil, DEFAULT_RATE_LIMIT, rateLimitHeaders, resetAt } from './rate-limit.js';
+import { budgetSpent, DEFAULT_RATE_LIMIT, rateLimitHeaders } from './rate-limit.js';
 import { RateLimitPause, recordWait, tooLong } from './pause.js';
 import { backoffDelay, classifyStatus } from './retry.js';
 import { abortReason, sleep } from './sleep.js';
@@ -101,7 +101,7 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
 
   /** What an answer means: a response, or a failure to retry, wait on, or give up with. */
   function judge(answer: RawAnswer, request: HttpRequest, url: string): Outcome {
-    const spent = budgetSpent(answer);
+    const spent = spentBudget(answer);
     const contentType = headerValue(answer.headers, 'content-type');
     const verdict = classifyStatus(answer.status, answer.headers, rateLimit);
     if (verdict.kind !== 'ok') {
@@ -119,11 +119,11 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
   }
 
   /** Remaining 0: until its reset, or `backoffMs` when it gives none (a leaky bucket refills as it goes). */
-  function budgetSpent(answer: RawAnswer): Outcome['spent'] {
-    const until = budgetSpentUntil(answer.headers, rateLimit);
-    if (until === undefined) return undefined;
-    const noReset = resetAt(answer.headers, rateLimit) === undefined ? `; no reset given, so ${rateLimit.backoffMs} ms` : '';
-    return { until, note: `${redactor.redact(rateLimitHeaders(answer.headers, rateLimit))}${noReset}` };
+  function spentBudget(answer: RawAnswer): Outcome['spent'] {
+    const spent = budgetSpent(answer.headers, rateLimit);
+    if (spent === undefined) return undefined;
+    const noReset = spent.resetGiven ? '' : `; no reset given, so ${rateLimit.backoffMs} ms`;
+    return { until: spent.until, note: `${redactor.redact(rateLimitHeaders(answer.headers, rateLimit))}${noReset}` };
   }
 
   async function send(input: HttpRequest, io: SendOptions = {}): Promise<HttpResponse> {

@@ -89,9 +89,10 @@ export function isExhausted(headers: Headers, rules: RateLimitRules): boolean {
  * for a budget that gives none (a leaky bucket, a header without its reset) `backoffMs` from now,
  * rather than sending on into a certain 429. Undefined while requests are left.
  */
-export function budgetSpentUntil(headers: Headers, rules: RateLimitRules, now = Date.now()): number | undefined {
+export function budgetSpent(headers: Headers, rules: RateLimitRules, now = Date.now()): { until: number; resetGiven: boolean } | undefined {
   if (!isExhausted(headers, rules)) return undefined;
-  return resetAt(headers, rules, now) ?? now + rules.backoffMs;
+  const reset = resetAt(headers, rules, now);
+  return { until: reset ?? now + rules.backoffMs, resetGiven: reset !== undefined };
 }
 
 /** The rate-limit headers an answer carried, as sent (`Retry-After: 2.0, x-ratelimit-remaining: 0`), for logs. */

@@ -6,6 +6,7 @@
 import type { FailedRecord, RateLimitWait } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
 import type { Cycle, RunLogEntry, RunTrigger } from '../store/store.js';
+import type { CycleSummary } from './run-types.js';
 
 /** How many failed records a warning names; every one is in the run's failures. */
 const FAILURES_NAMED = 5;
@@ -57,21 +58,9 @@ export function commitEntries(commit: CommitCounts, redact: (text: string) => st
   return entries;
 }
 
-export interface RunEnd {
-  status: 'completed' | 'failed' | 'cancelled';
-  upserted: number;
-  deleted: number;
-  swept: number;
-  failed: number;
-  requests: number;
-  retries: number;
-  waits: number;
-  waitedMs: number;
-  durationMs: number;
-  /** Already redacted. */
-  error: string | null;
-  notSwept: string | null;
-}
+/** What the end lines say of a run: its summary's counts (its error already redacted), once it ended. */
+export type RunEnd = Pick<CycleSummary, 'upserted' | 'deleted' | 'swept' | 'failed' | 'requests' | 'retries' | 'waits' | 'waitedMs' | 'durationMs' | 'error' | 'notSwept'>
+  & { status: 'completed' | 'failed' | 'cancelled' };
 
 export function endEntries(end: RunEnd): RunLogEntry[] {
   const counts = {

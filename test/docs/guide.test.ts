@@ -14,6 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/project.js';
 import { removeScratchDirs, runCli, scratchDir, type CliResult } from '../support/cli.js';
 import { sendJson, useServers, type ReceivedRequest } from '../support/http-server.js';
+import { expectNoLeaks } from '../support/leaks.js';
 import { compileTemplate } from '../../engine/template/render.js';
 import { BLOCK_HELPERS, VALUE_HELPERS, checkTemplate } from '../../engine/template/scope.js';
 import { canonicalValue, renderValue } from '../../engine/interpreter/cursor.js';
@@ -178,6 +179,10 @@ describe('Stripe events, newest first', () => {
     expect(gte).toBeLessThanOrEqual(T);
     expect(second).toMatchObject({ status: 'completed', upserted: 0, failed: 0, requests: 1 });
     expect(p.sql('SELECT _key FROM "stripe.customers"')).toEqual([{ _key: 'cus_B' }]);
+    // The API token is nowhere: not in what the commands print, not in the database or its folder.
+    const last = await p.run();
+    const state = await runCli(['state', 'show', p.config, '--json'], { env: { ...process.env, API_URL: api.url, API_TOKEN: TOKEN }, cwd: p.dir });
+    expectNoLeaks([TOKEN], { outputs: { stdout: last.stdout, stderr: last.stderr, state: state.stdout + state.stderr }, dirs: [p.dir] });
   });
 });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/project.js';
 import { runCli } from '../support/cli.js';
 import { sendJson, useServers } from '../support/http-server.js';
+import { expectNoLeaks } from '../support/leaks.js';
 import { runValidate } from '../../engine/cli/commands/validate.js';
 
 const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
@@ -70,6 +71,7 @@ describe('README', () => {
     const run = await runCli(['run', 'config.yaml', '--json'], { env, cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)[0]).toMatchObject({ status: 'completed', upserted: 2, requests: 2 });
+    expectNoLeaks(['tasks-token'], { outputs: { validate: validated.stdout + validated.stderr, run: run.stdout + run.stderr }, dirs: [dir] });
     const db = new Database(join(dir, 'data/syncspec.db'), { readonly: true });
     try {
       expect(db.prepare('SELECT _key, Name, Done FROM "tasks.tasks" ORDER BY _key').all()).toEqual([

@@ -2,7 +2,7 @@
  * A config file, opened: validated, its connectors compiled into SyncDefinitions, its store open.
  * The CLI and library users start here.
  */
-import type { Clock } from './core/clock.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { loadProject, type LoadedProject } from './config/load.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import type { SyncDefinition } from './core/types.js';
@@ -30,6 +30,8 @@ export interface OpenedProject {
   /** Syncs the config switched off, by qualified name. */
   disabledSyncs: string[];
   store: Store;
+  /** The clock the store stamps cycles with, which runs also read (full syncs due, anchors). */
+  clock: Clock;
   /** Removes every secret value of every connector from a text. */
   redact(text: string): string;
   close(): Promise<void>;
@@ -51,10 +53,11 @@ export async function openProject(configPath: string, options: OpenOptions = {})
   const { project, diagnostics } = await loadProject(configPath, options);
   if (!project) throw new InvalidConfigError(diagnostics);
   const pacers = new PacerRegistry();
+  const clock = options.clock ?? systemClock;
   const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers }));
   let store: Store;
   try {
-    store = await openStore({ ...project.storage, access: options.access ?? 'write', ...(options.clock ? { clock: options.clock } : {}) });
+    store = await openStore({ ...project.storage, access: options.access ?? 'write', clock });
   } catch (error) {
     for (const connector of connectors) connector.close();
     throw error;
@@ -65,6 +68,7 @@ export async function openProject(configPath: string, options: OpenOptions = {})
     syncs: connectors.flatMap((connector) => connector.syncs),
     disabledSyncs: connectors.flatMap((connector) => connector.disabled),
     store,
+    clock,
     redact: (text) => connectors.reduce((out, connector) => connector.redact(out), text),
     close: async () => {
       for (const connector of connectors) connector.close();
@@ -120,7 +124,7 @@ export async function runProject(opened: OpenedProject, options: RunOptions = {}
     { limit: opened.project.concurrency, groupOf: (sync) => connectorOf.get(sync) ?? sync.name, stopped },
     (sync) => runCycle(sync, {
       store: opened.store, full: options.full, signal: options.signal, abortSignal: options.abortSignal,
-      onEvent: options.onEvent, trigger: options.trigger, redact: opened.redact,
+      onEvent: options.onEvent, trigger: options.trigger, redact: opened.redact, clock: opened.clock,
     }),
   );
   return summaries.filter((summary): summary is CycleSummary => summary !== undefined);

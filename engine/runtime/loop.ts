@@ -152,6 +152,6 @@ async function fullSyncDue(sync: SyncDefinition, store: Store, clock: Clock = sy
  */
 async function anchorDelta(anchor: NonNullable<SyncDefinition['anchor']>, run: CycleRun): Promise<void> {
   if ((await run.store.listCheckpoints(anchor.sync)).length > 0) return;
-  const snapshot = await anchor.snapshot({ signal: run.abortSignal, metrics: run.metrics, now: new Date() });
+  const snapshot = await anchor.snapshot({ signal: run.abortSignal, metrics: run.metrics, now: new Date((run.clock ?? systemClock).now()) });
   await run.store.setAnchor(anchor.sync, snapshot);
 }

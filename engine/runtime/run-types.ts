@@ -26,7 +26,10 @@ export interface CycleOptions {
   trigger?: RunTrigger;
   /** Turns an error into the text stored in run history (secrets redacted). */
   redact?: (text: string) => string;
-  /** What tells whether a periodic full cycle is due (fullSyncEveryMs); default the system clock. */
+  /**
+   * What tells whether a periodic full cycle is due (fullSyncEveryMs) and when an event anchor is
+   * taken; default the system clock. Give it the clock the store stamps cycles with.
+   */
   clock?: Clock;
 }
 

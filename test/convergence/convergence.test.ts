@@ -10,9 +10,10 @@
  * The incremental-only strategies run a second time with a full sync every second, so that full
  * cycles (replace semantics, a sweep at the end) race the same writes.
  *
- * A seed fixes the plan (writes, sleeps, which cycles run, where a cycle is interrupted); the
- * wall clock still decides what the replica shows at each request, so a failure prints the seed
- * and every write made.
+ * A seed fixes the plan (writes, time passing between steps, which cycles run, where a cycle is
+ * interrupted). The engine and the sandbox share one clock, which the plan moves forward instead of
+ * sleeping; it also follows the wall clock, which still decides what the replica shows at each
+ * request, so a failure prints the seed and every write made.
  */
 import { afterAll, describe, it } from 'vitest';
 import { NO_DIFF } from './rows.js';

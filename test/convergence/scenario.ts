@@ -3,7 +3,6 @@
  * deletion strategy, a random phase of writes between and during cycles, then convergence passes
  * until the database stops changing. The report carries what the test asserts and prints.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startSandbox } from '../../sandbox/server.js';
 import type { OpenedProject } from '../../engine/project.js';
 import { loadSpec, projectAt, type SpecObject } from '../support/project.js';
@@ -75,7 +74,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
   });
   const project = await projectAt(sandbox.url, { c: { spec: specOf(strategy.spec, options.fullSync) } });
   try {
-    const opened = await project.open();
+    // The engine reads the sandbox's clock: time passes between steps by moving it, not by sleeping.
+    const clock = sandbox.source.clock;
+    const opened = await project.open({ clock });
     const random = seededRandom(options.seed);
     const mutator = new Mutator(sandbox.source, {
       maxBackdateMs: Math.max(0, BUFFER_MS - options.lagMs - BACKDATE_MARGIN_MS),
@@ -88,7 +89,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
 
     await cycles.run(strategy.first, 'first cycle');
     for (let step = 1; step <= options.steps; step++) {
-      await sleep(random.int(0, 150));
+      clock.advance(random.int(0, 150));
       const writes = random.int(0, 3);
       for (let i = 0; i < writes; i++) mutator.mutate(random, `before step ${step}`);
       const plan = strategy.step(random);
@@ -98,7 +99,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     }
     const randomPhaseCycles = cycles.count;
 
-    await sleep(BUFFER_MS + options.lagMs + SETTLE_MS);
+    clock.advance(BUFFER_MS + options.lagMs + SETTLE_MS);
     const expected = sourceRows(sandbox.source.list('contacts'));
     const converged = await converge(opened, strategy, cycles, expected);
     return {

@@ -80,13 +80,13 @@ function spec(options: { deltaInitial?: unknown; deletesInitial?: unknown } = {}
         },
         records: '$.records[*]',
         paginate: { type: 'nextUrl', path: '$.nextRecordsUrl', stop: { done: '$.done' } },
-        cursor: { field: '$.SystemModstamp', bufferSeconds: 1, ...(options.deltaInitial !== undefined && { initial: options.deltaInitial }) },
+        cursor: { field: '$.SystemModstamp', bufferSeconds: BUFFER_MS / 1000, ...(options.deltaInitial !== undefined && { initial: options.deltaInitial }) },
         deletes: {
           stream: {
             request: { path: '/services/data/v59.0/sobjects/Account/deleted/', query: { start: '{{cursor.value}}', end: '{{until}}' } },
             records: '$.deletedRecords[*]',
             key: '$.id',
-            cursor: { field: '$.deletedDate', bufferSeconds: 1, ...(options.deletesInitial !== undefined && { initial: options.deletesInitial }) },
+            cursor: { field: '$.deletedDate', bufferSeconds: BUFFER_MS / 1000, ...(options.deletesInitial !== undefined && { initial: options.deletesInitial }) },
           },
         },
         map: { Name: '$.Name', ID: '$.Id' },
@@ -104,8 +104,16 @@ function accountIds(dir: string): string[] {
   }
 }
 
+/** The spec's bufferSeconds, in ms. */
+const BUFFER_MS = 1000;
+/**
+ * A change made now that is already past the buffer: stamped one buffer back. Any cycle that starts
+ * after it was made reads it (its window ends at its own start − buffer), and every earlier cycle's
+ * window ended before it — so the test needs no sleep to let the buffer pass.
+ */
+const settledStamp = () => sfTime(Date.now() - BUFFER_MS);
 const account = (id: string, agoMs: number): Account => ({ Id: id, Name: `Account ${id}`, SystemModstamp: sfTime(Date.now() - agoMs) });
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const newAccount = (id: string): Account => ({ Id: id, Name: `Account ${id}`, SystemModstamp: settledStamp() });
 
 type Project = ReturnType<typeof apiProject>;
 async function run(project: Project) {
@@ -125,10 +133,9 @@ describe('a delete stream with no position of its own', () => {
     const project = apiProject(api.url, spec());
 
     expect((await run(project)).summary).toMatchObject({ status: 'completed', upserted: 2 });
-    await wait(1100); // past the 1 s buffer: the deletion below is stamped after the delta's first cycle
-    org.deleted.push({ id: '001A', deletedDate: sfTime(Date.now()) });
+    // Stamped after the delta's first cycle began (where the delete stream starts), and settled.
+    org.deleted.push({ id: '001A', deletedDate: settledStamp() });
     org.accounts.shift();
-    await wait(1100);
 
     const deletes = await run(project);
     expect(deletes.summary, JSON.stringify(deletes.summary)).toMatchObject({ status: 'completed', deleted: 1 });
@@ -137,8 +144,7 @@ describe('a delete stream with no position of its own', () => {
     expect(accountIds(project.dir)).toEqual(['001B']);
 
     // And the flip-flop goes on: the delta's turn picks up a new account.
-    org.accounts.push(account('001C', 0));
-    await wait(1100);
+    org.accounts.push(newAccount('001C'));
     expect((await run(project)).summary).toMatchObject({ status: 'completed', upserted: 1 });
     expect(accountIds(project.dir)).toEqual(['001B', '001C']);
   });
@@ -169,8 +175,7 @@ describe('a failing delete stream', () => {
 
     org.deletedFails = { status: 403, errorCode: 'INSUFFICIENT_ACCESS', message: 'Replication API is not enabled for this user' };
     for (const id of ['001B', '001C']) {
-      org.accounts.push(account(id, 0));
-      await wait(1100);
+      org.accounts.push(newAccount(id));
       const failed = await run(project);
       // The delete stream's turn fails; the delta runs in the same cycle and stores the new account.
       expect(failed.code).toBe(1);
@@ -188,9 +193,8 @@ describe('a failing delete stream', () => {
 
     // Access granted: the delete stream's next turn catches up from where it stood, and the mark clears.
     delete org.deletedFails;
-    org.deleted.push({ id: '001A', deletedDate: sfTime(Date.now()) });
+    org.deleted.push({ id: '001A', deletedDate: settledStamp() });
     org.accounts.shift();
-    await wait(1100);
     expect((await run(project)).summary).toMatchObject({ status: 'completed', deleted: 1 });
     expect(await status(project)).toMatchObject({ phase: 'delta', failingStream: null });
     expect(accountIds(project.dir)).toEqual(['001B', '001C']);
@@ -211,16 +215,14 @@ describe('a failing delete stream', () => {
 
     // The delete stream recovers first (the delta still fails): its turn comes, and it catches up.
     delete org.deletedFails;
-    org.deleted.push({ id: '001A', deletedDate: sfTime(Date.now()) });
+    org.deleted.push({ id: '001A', deletedDate: settledStamp() });
     org.accounts.shift();
-    await wait(1100);
     expect((await run(project)).summary).toMatchObject({ status: 'completed', deleted: 1 });
     expect(accountIds(project.dir)).toEqual(['001B']);
 
     // Then the delta recovers, and the failing mark clears.
     delete org.queryFails;
-    org.accounts.push(account('001C', 0));
-    await wait(1100);
+    org.accounts.push(newAccount('001C'));
     expect((await run(project)).summary).toMatchObject({ status: 'completed', upserted: 1 });
     expect(await status(project)).toMatchObject({ failingStream: null });
     expect(accountIds(project.dir)).toEqual(['001B', '001C']);

@@ -40,3 +40,31 @@ export function describeOrigin(origin: StorageOrigin | undefined): string {
   if (origin?.configFile) return `the default path; ${origin.configFile} sets no database.path`;
   return 'the store';
 }
+
+/**
+ * What the store refuses, as opposed to what fails under it (StorageError): a change, a name or an
+ * argument it cannot hold, or an operation the run's state no longer allows. Each has a stable code
+ * that run history and `--json` keep beside the message.
+ */
+export type StoreRefusal =
+  | 'store-invalid-name' // a database or property name SQLite cannot hold as written, or already used
+  | 'store-incompatible-column' // a property changed to a type its existing column cannot hold
+  | 'store-unknown-property' // a change names a property the database does not define
+  | 'store-invalid-value' // a value the property's column cannot hold (type, lone surrogate, not JSON)
+  | 'store-invalid-change' // a change without a string key, of an unknown type, or with a bad version
+  | 'store-invalid-argument' // a caller's argument out of range (limits, progress, levels, statuses)
+  | 'store-unknown-type' // a property or database type the store does not know
+  | 'store-unknown-run' // the run does not exist, or belongs to another sync
+  | 'store-run-not-pending' // a queued run another runner already claimed
+  | 'store-unknown-cycle' // the cycle belongs to another sync
+  | 'store-cycle-closed' // the cycle was closed or reset meanwhile (--full, reset)
+  | 'store-cycle-unfinished' // a full cycle cannot close (sweep) while partitions have not finished
+  | 'store-lock-lost' // the run's sync lock was taken over: its page was not written
+  | 'store-newer-schema'; // the database was written by a newer syncspec
+
+export class StoreError extends Error {
+  constructor(readonly code: StoreRefusal, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -4,6 +4,7 @@
  * (title → richText, date → dateTime), while any other type change is not.
  */
 import type { PropertyDefinition, PropertyKind, PropertyValue } from '../../core/types.js';
+import { StoreError } from '../errors.js';
 
 /** What better-sqlite3 binds and returns for our columns. */
 export type SqlValue = string | number | null;
@@ -105,7 +106,7 @@ const codecOfKind = {
 export function codecNameOf(property: Pick<PropertyDefinition, 'type' | 'dateFormat'>): CodecName {
   const pick = codecOfKind[property.type] as ((p: typeof property) => CodecName) | undefined;
   if (pick === undefined) {
-    throw new Error(`Unknown property type ${JSON.stringify(property.type)}; known: ${Object.keys(codecOfKind).join(', ')}`);
+    throw new StoreError('store-unknown-type', `Unknown property type ${JSON.stringify(property.type)}; known: ${Object.keys(codecOfKind).join(', ')}`);
   }
   return pick(property);
 }

@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { SyncMode } from '../../core/types.js';
 import type { Cycle } from '../store.js';
 import type { Connection } from './connection.js';
+import { StoreError } from '../errors.js';
 
 interface CycleRow {
   id: number;
@@ -84,7 +85,7 @@ export class Cycles {
     const row = this.byId.get(cycle.id) as CycleRow | undefined;
     if (row === undefined || row.closed_at !== null) return undefined;
     if (row.sync !== cycle.sync) {
-      throw new Error(`Cycle ${cycle.id} belongs to sync "${row.sync}", not "${cycle.sync}"`);
+      throw new StoreError('store-unknown-cycle', `Cycle ${cycle.id} belongs to sync "${row.sync}", not "${cycle.sync}"`);
     }
     return fromRow(row, cycle.resumed);
   }
@@ -92,7 +93,7 @@ export class Cycles {
   /** Throws unless `cycle` is open: a commit into a closed cycle would resurrect forgotten state. */
   requireOpen(cycle: Cycle): void {
     if (this.stillOpen(cycle) === undefined) {
-      throw new Error(`Sync "${cycle.sync}": cycle ${cycle.id} is no longer open (it was closed, or reset by --full or reset)`);
+      throw new StoreError('store-cycle-closed', `Sync "${cycle.sync}": cycle ${cycle.id} is no longer open (it was closed, or reset by --full or reset)`);
     }
   }
 

@@ -29,6 +29,7 @@ import { WriteSequence } from './sequence.js';
 import { migrateSystemSchema } from './system-schema.js';
 import { ManagedTables } from './tables.js';
 import { Tombstones } from './tombstones.js';
+import { StoreError } from '../errors.js';
 
 export { DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './options.js';
 
@@ -183,7 +184,7 @@ export class SqliteStore implements Store {
         const unfinished = this.checkpoints.unfinishedIn(stored.sync, stored.id);
         const blocking = unfinished.filter((partition) => !listed || listed.has(partition));
         if (blocking.length > 0) {
-          throw new Error(
+          throw new StoreError('store-cycle-unfinished', 
             `Sync "${stored.sync}": cannot close ${stored.mode === 'replace' ? 'replace' : 'full'} cycle ${stored.id} while partition(s) ` +
               `${blocking.map((partition) => JSON.stringify(partition)).join(', ')} have not finished; ` +
               'sweeping now would delete their rows',

@@ -7,6 +7,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { LockHolder, LockOwner } from '../store.js';
 import type { Connection } from './connection.js';
+import { StoreError } from '../errors.js';
 
 interface LockRow {
   owner_id: string;
@@ -89,7 +90,7 @@ function processExists(pid: number): boolean {
 }
 
 /** Why a commit was refused: the run no longer holds its sync's lock (another process took it over). */
-export function lockLost(sync: string, holder: LockHolder | undefined): Error {
+export function lockLost(sync: string, holder: LockHolder | undefined): StoreError {
   const taken = holder ? `its lock was taken over by pid ${holder.pid} on host ${holder.host} at ${holder.since}` : 'this run no longer holds its lock';
-  return new Error(`Sync "${sync}": ${taken}; this page was not written`);
+  return new StoreError('store-lock-lost', `Sync "${sync}": ${taken}; this page was not written`);
 }

@@ -1,4 +1,5 @@
 import { identifierKey, identifierProblem } from '../naming.js';
+import { StoreError } from '../errors.js';
 
 /**
  * SQL identifiers for names that are user text. Database and property names are written by people
@@ -10,7 +11,7 @@ import { identifierKey, identifierProblem } from '../naming.js';
 export function checkIdentifier(name: string, what: string): void {
   const problem = identifierProblem(name);
   if (problem === undefined) return;
-  throw new Error(name === '' || typeof name !== 'string' ? `${what} ${problem}, got ${JSON.stringify(name)}` : `${what} ${JSON.stringify(name)} ${problem}`);
+  throw new StoreError('store-invalid-name', name === '' || typeof name !== 'string' ? `${what} ${problem}, got ${JSON.stringify(name)}` : `${what} ${JSON.stringify(name)} ${problem}`);
 }
 
 /** `name` as a double-quoted SQL identifier: works for keywords, spaces, quotes, dots and unicode. */

@@ -4,10 +4,11 @@ import type { SqlValue } from './codec.js';
 import { readTransaction, type Connection } from './connection.js';
 import { Links } from './links.js';
 import type { ManagedTable } from './managed-table.js';
+import { StoreError } from '../errors.js';
 
 function checkPaging(value: number | undefined, what: string): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-    throw new Error(`readRows: ${what} must be a non-negative integer, got ${String(value)}`);
+    throw new StoreError('store-invalid-argument', `readRows: ${what} must be a non-negative integer, got ${String(value)}`);
   }
 }
 

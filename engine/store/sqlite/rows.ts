@@ -26,6 +26,7 @@ import type { Links } from './links.js';
 import type { ManagedTable } from './managed-table.js';
 import type { Tombstones } from './tombstones.js';
 import { upsertRow } from './upsert.js';
+import { StoreError } from '../errors.js';
 
 export interface RowStores {
   links: Links;
@@ -52,10 +53,10 @@ export function writeChanges(table: ManagedTable, stores: RowStores, changes: re
   const result: CommitResult = { upserted: 0, deleted: 0, stale: 0 };
   for (const change of changes) {
     if (typeof change?.key !== 'string') {
-      throw new Error(`Database "${table.name}": a change has key ${describeValue(change?.key)}; keys are strings`);
+      throw new StoreError('store-invalid-change', `Database "${table.name}": a change has key ${describeValue(change?.key)}; keys are strings`);
     }
     const lone = loneSurrogateAt(change.key);
-    if (lone >= 0) throw new Error(`Database "${table.name}": a change's key holds ${describeLoneSurrogate(change.key, lone)}`);
+    if (lone >= 0) throw new StoreError('store-invalid-change', `Database "${table.name}": a change's key holds ${describeLoneSurrogate(change.key, lone)}`);
     checkVersion(table, change);
     if (change.type === 'upsert') {
       if (upsertRow(table, stores, change, { seq, now, ties })) result.upserted += 1;
@@ -65,7 +66,7 @@ export function writeChanges(table: ManagedTable, stores: RowStores, changes: re
       if (outcome === 'deleted') result.deleted += 1;
       else if (outcome === 'stale') result.stale += 1;
     } else {
-      throw new Error(`Database "${table.name}", row "${(change as Change).key}": unknown change type ${JSON.stringify((change as { type: unknown }).type)}`);
+      throw new StoreError('store-invalid-change', `Database "${table.name}", row "${(change as Change).key}": unknown change type ${JSON.stringify((change as { type: unknown }).type)}`);
     }
   }
   return result;
@@ -84,7 +85,7 @@ export function markSeen(table: ManagedTable, keys: readonly string[], seq: numb
 function checkVersion(table: ManagedTable, change: Change): void {
   const { version } = change;
   if (version === undefined || (typeof version === 'number' && Number.isFinite(version))) return;
-  throw new Error(`Database "${table.name}", row "${change.key}": version expects a finite number, got ${describeValue(version)}`);
+  throw new StoreError('store-invalid-change', `Database "${table.name}", row "${change.key}": version expects a finite number, got ${describeValue(version)}`);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { RunLogEntry } from '../store.js';
 import { writeTransaction, type Connection } from './connection.js';
 import { jsonText } from './json-text.js';
 import { escapeLoneSurrogates } from '../../core/text.js';
+import { StoreError } from '../errors.js';
 
 interface LogRow {
   at: string;
@@ -30,7 +31,7 @@ export class RunLogs {
     if (entries.length === 0) return;
     const rows = entries.map((entry, index) => toRow(runId, entry, index));
     writeTransaction(this.db, () => {
-      if (this.runExists.get(runId) === undefined) throw new Error(`Run ${runId} does not exist`);
+      if (this.runExists.get(runId) === undefined) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
       for (const row of rows) this.insert.run(runId, row.at, row.level, row.message, row.fields);
     });
   }
@@ -46,9 +47,9 @@ export class RunLogs {
 
 function toRow(runId: number, entry: RunLogEntry, index: number): LogRow {
   const what = `Run ${runId}: log entry ${index + 1}`;
-  if (!levels.includes(entry?.level)) throw new Error(`${what} has level ${JSON.stringify(entry?.level)}; use one of ${levels.join(', ')}`);
-  if (typeof entry.message !== 'string') throw new Error(`${what} needs a string message`);
-  if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) throw new Error(`${what} needs an ISO timestamp in "at", got ${JSON.stringify(entry.at)}`);
+  if (!levels.includes(entry?.level)) throw new StoreError('store-invalid-argument', `${what} has level ${JSON.stringify(entry?.level)}; use one of ${levels.join(', ')}`);
+  if (typeof entry.message !== 'string') throw new StoreError('store-invalid-argument', `${what} needs a string message`);
+  if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) throw new StoreError('store-invalid-argument', `${what} needs an ISO timestamp in "at", got ${JSON.stringify(entry.at)}`);
   const fields = entry.fields === undefined ? null : jsonText(entry.fields, `${what}: fields`);
   return { at: entry.at, level: entry.level, message: escapeLoneSurrogates(entry.message), fields };
 }

@@ -8,6 +8,7 @@ import type { FailedRecord } from '../../core/types.js';
 import type { PendingRun, RunOutcome, RunRecord, RunStatus, RunTrigger } from '../store.js';
 import type { Connection } from './connection.js';
 import { escapeLoneSurrogates } from '../../core/text.js';
+import { StoreError } from '../errors.js';
 
 interface RunRow {
   id: number;
@@ -66,7 +67,7 @@ const triggers: readonly RunTrigger[] = ['manual', 'schedule', 'trigger'];
 
 function checkCount(value: number, what: string): void {
   if (!(Number.isSafeInteger(value) && value >= 0)) {
-    throw new Error(`${what} must be a non-negative integer, got ${String(value)}`);
+    throw new StoreError('store-invalid-argument', `${what} must be a non-negative integer, got ${String(value)}`);
   }
 }
 
@@ -112,7 +113,7 @@ export class Runs {
   }
 
   start(sync: string, trigger: RunTrigger, now: string): number {
-    if (!triggers.includes(trigger)) throw new Error(`Run of sync "${sync}": unknown trigger "${String(trigger)}"; use one of ${triggers.join(', ')}`);
+    if (!triggers.includes(trigger)) throw new StoreError('store-invalid-argument', `Run of sync "${sync}": unknown trigger "${String(trigger)}"; use one of ${triggers.join(', ')}`);
     return (this.insert.get(sync, now, trigger) as { id: number }).id;
   }
 
@@ -129,16 +130,16 @@ export class Runs {
   claim(runId: number, sync: string, now: string): void {
     if (this.claimPending.run(now, runId, sync).changes === 1) return;
     const row = this.byId.get(runId) as RunRow | undefined;
-    if (row === undefined) throw new Error(`Run ${runId} does not exist`);
-    if (row.sync !== sync) throw new Error(`Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
-    throw new Error(`Run ${runId} of sync "${sync}" is ${row.status}, not pending; it cannot be started again`);
+    if (row === undefined) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
+    if (row.sync !== sync) throw new StoreError('store-unknown-run', `Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
+    throw new StoreError('store-run-not-pending', `Run ${runId} of sync "${sync}" is ${row.status}, not pending; it cannot be started again`);
   }
 
   /** `percent` clamped to 0–100: a total that shrank while the run read cannot push it past either end. */
   setProgress(runId: number, percent: number): void {
-    if (typeof percent !== 'number' || Number.isNaN(percent)) throw new Error(`Run ${runId}: progress must be a number, got ${String(percent)}`);
+    if (typeof percent !== 'number' || Number.isNaN(percent)) throw new StoreError('store-invalid-argument', `Run ${runId}: progress must be a number, got ${String(percent)}`);
     const clamped = Math.min(100, Math.max(0, percent));
-    if (this.updateProgress.run(clamped, runId).changes === 0) throw new Error(`Run ${runId} does not exist`);
+    if (this.updateProgress.run(clamped, runId).changes === 0) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
   }
 
   /** Adds a commit's counters and failures to run `runId` of `sync`. Runs inside the commit's transaction. */
@@ -149,11 +150,11 @@ export class Runs {
     checkCount(waits, `Run ${runId}: waits`);
     checkCount(waitedMs, `Run ${runId}: waitedMs`);
     const row = this.addProgress.get(upserted, deleted, failed.length, requests, retries, waits, waitedMs, runId) as { sync: string } | undefined;
-    if (row === undefined) throw new Error(`Run ${runId} does not exist`);
-    if (row.sync !== sync) throw new Error(`Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
+    if (row === undefined) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
+    if (row.sync !== sync) throw new StoreError('store-unknown-run', `Run ${runId} belongs to sync "${row.sync}", not "${sync}"`);
     for (const failure of failed) {
       if (typeof failure?.reason !== 'string' || (failure.key !== null && typeof failure.key !== 'string')) {
-        throw new Error(`Run ${runId}: a failed record needs a string reason and a string or null key`);
+        throw new StoreError('store-invalid-argument', `Run ${runId}: a failed record needs a string reason and a string or null key`);
       }
       this.insertFailure.run(runId, escapeLoneSurrogates(failure.key), escapeLoneSurrogates(failure.reason));
     }
@@ -161,7 +162,7 @@ export class Runs {
 
   finishRun(runId: number, outcome: RunOutcome, now: string): void {
     if (!finalStatuses.includes(outcome.status)) {
-      throw new Error(`Run ${runId}: cannot finish with status "${outcome.status}"; use one of ${finalStatuses.join(', ')}`);
+      throw new StoreError('store-invalid-argument', `Run ${runId}: cannot finish with status "${outcome.status}"; use one of ${finalStatuses.join(', ')}`);
     }
     const deleted = outcome.deleted ?? 0;
     checkCount(deleted, `Run ${runId}: deleted`);
@@ -171,7 +172,7 @@ export class Runs {
     const totals = [outcome.requests, outcome.retries, outcome.waits, outcome.waitedMs].map((total) => total ?? null);
     const error = [escapeLoneSurrogates(outcome.error ?? null), outcome.errorCode ?? null, outcome.errorKind ?? null];
     const { changes } = this.finish.run(outcome.status, now, ...error, deleted, ...totals, runId);
-    if (changes === 0) throw new Error(`Run ${runId} does not exist`);
+    if (changes === 0) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
   }
 
   /** Marks every run of `sync` still `running` as failed with `error`; returns how many. Queued (pending) runs stay queued. */

@@ -4,6 +4,7 @@
  * database) are not here: see tables.ts.
  */
 import { writeTransaction, type Connection } from './connection.js';
+import { StoreError } from '../errors.js';
 
 /** Exported so that tests can build a file as an older syncspec left it. */
 export const migrations: readonly string[] = [
@@ -200,7 +201,7 @@ export function migrateSystemSchema(db: Connection, file: string): void {
     // Re-read under the write lock: another process may have migrated meanwhile.
     const version = userVersion(db);
     if (version > systemSchemaVersion) {
-      throw new Error(
+      throw new StoreError('store-newer-schema', 
         `The SQLite database ${file} has schema version ${version}, newer than this syncspec understands ` +
           `(${systemSchemaVersion}); upgrade syncspec to open it`,
       );

@@ -11,6 +11,7 @@ import type { Links } from './links.js';
 import { ManagedTable, type ManagedColumn } from './managed-table.js';
 import { backLinkName, nameCollisions } from '../naming.js';
 import { checkIdentifier, identifierKey, quoteIdentifier } from './quote.js';
+import { StoreError } from '../errors.js';
 
 interface RecordedColumn {
   property: string;
@@ -24,12 +25,12 @@ interface RecordedColumn {
 function checkDefinition(definition: DatabaseDefinition): void {
   checkIdentifier(definition.name, 'Database name');
   if (/^sqlite_/i.test(definition.name)) {
-    throw new Error(`Database name ${JSON.stringify(definition.name)} starts with "sqlite_", which SQLite reserves`);
+    throw new StoreError('store-invalid-name', `Database name ${JSON.stringify(definition.name)} starts with "sqlite_", which SQLite reserves`);
   }
   for (const property of definition.properties) checkIdentifier(property.name, `Database "${definition.name}": property name`);
   const [collision] = nameCollisions(definition.properties.map((property) => ({ name: property.name, what: `property "${property.name}"` })));
   if (collision) {
-    throw new Error(
+    throw new StoreError('store-invalid-name', 
       `Database "${definition.name}": ${collision.claim.what} collides with ${collision.taken} ` +
         '(SQLite column names ignore ASCII letter case)',
     );
@@ -116,7 +117,7 @@ export class ManagedTables {
     const existing = this.db.prepare('SELECT name FROM _databases WHERE name = ?').get(table.name) as { name: string } | undefined;
     if (existing !== undefined) {
       if (existing.name !== table.name) {
-        throw new Error(
+        throw new StoreError('store-invalid-name', 
           `Database "${table.name}" differs from the existing database "${existing.name}" only in letter case, ` +
             'and SQLite table names ignore ASCII letter case',
         );
@@ -127,7 +128,7 @@ export class ManagedTables {
       .prepare('SELECT type, name FROM sqlite_master WHERE name = ? COLLATE NOCASE')
       .get(table.name) as { type: string; name: string } | undefined;
     if (taken !== undefined) {
-      throw new Error(`Database name "${table.name}" is already used by the SQLite ${taken.type} "${taken.name}"`);
+      throw new StoreError('store-invalid-name', `Database name "${table.name}" is already used by the SQLite ${taken.type} "${taken.name}"`);
     }
     const propertyColumns = table.columns.map((column) => `, ${column.quoted} ${column.codec.sqlType}`).join('');
     this.db.exec(
@@ -205,14 +206,14 @@ export class ManagedTables {
       })),
     ];
     const [collision] = nameCollisions(claims);
-    if (collision) throw new Error(`Database "${database}" would show two properties with the same name: ${collision.taken} and ${collision.claim.what}`);
+    if (collision) throw new StoreError('store-invalid-name', `Database "${database}" would show two properties with the same name: ${collision.taken} and ${collision.claim.what}`);
   }
 }
 
 function checkCompatible(database: string, before: RecordedColumn, property: PropertyDefinition): void {
   const old = { type: before.type, dateFormat: before.date_format ?? undefined };
   if (codecNameOf(old) === codecNameOf(property)) return;
-  throw new Error(
+  throw new StoreError('store-incompatible-column', 
     `Database "${database}": property "${property.name}" changed type from ${describeType(old)} to ` +
       `${describeType(property)}, which its existing column cannot hold; give the property a new name ` +
       'or remove the table to start over',

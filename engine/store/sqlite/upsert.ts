@@ -9,6 +9,7 @@ import { describeType, describeValue, type SqlValue } from './codec.js';
 import type { ManagedColumn, ManagedTable } from './managed-table.js';
 import type { RowStores, Ties } from './rows.js';
 import { Tombstones } from './tombstones.js';
+import { StoreError } from '../errors.js';
 
 export interface UpsertContext {
   seq: number;
@@ -27,7 +28,7 @@ export function upsertRow(table: ManagedTable, stores: RowStores, change: Upsert
   const where = `Database "${table.name}", row "${change.key}"`;
   const properties: Record<string, PropertyValue> = change.properties ?? {};
   const unknown = Object.keys(properties).find((name) => properties[name] !== undefined && !table.column(name));
-  if (unknown !== undefined) throw new Error(`${where}: property "${unknown}" is not defined in the database`);
+  if (unknown !== undefined) throw new StoreError('store-unknown-property', `${where}: property "${unknown}" is not defined in the database`);
 
   const { version } = change;
   const versioned = version !== undefined;
@@ -99,10 +100,10 @@ function upsertSql(table: ManagedTable, shape: Shape, present: readonly ManagedC
 function encode(column: ManagedColumn, value: unknown, where: string): SqlValue {
   // SQLite would store such text as invalid UTF-8, unreadable by other clients: refused, not altered.
   const lone = typeof value === 'string' ? loneSurrogateAt(value) : -1;
-  if (lone >= 0) throw new Error(`${where}: property "${column.property.name}" holds ${describeLoneSurrogate(value as string, lone)}`);
+  if (lone >= 0) throw new StoreError('store-invalid-value', `${where}: property "${column.property.name}" holds ${describeLoneSurrogate(value as string, lone)}`);
   const encoded = column.codec.encode(value);
   if (encoded === undefined) {
-    throw new Error(
+    throw new StoreError('store-invalid-value', 
       `${where}: property "${column.property.name}" (${describeType(column.property)}) expects ` +
         `${column.codec.expects}, got ${describeValue(value)}`,
     );
@@ -111,7 +112,7 @@ function encode(column: ManagedColumn, value: unknown, where: string): SqlValue 
 }
 
 function checkedText(value: unknown, what: string): string | null {
-  if (typeof value === 'string' && loneSurrogateAt(value) >= 0) throw new Error(`${what} holds ${describeLoneSurrogate(value, loneSurrogateAt(value))}`);
+  if (typeof value === 'string' && loneSurrogateAt(value) >= 0) throw new StoreError('store-invalid-value', `${what} holds ${describeLoneSurrogate(value, loneSurrogateAt(value))}`);
   if (value === null || typeof value === 'string') return value;
-  throw new Error(`${what} expects a string or null, got ${describeValue(value)}`);
+  throw new StoreError('store-invalid-value', `${what} expects a string or null, got ${describeValue(value)}`);
 }

@@ -1,161 +1,168 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --contacts N]`: how fast syncspec moves records, against the sandbox API in
- * a child process. Prints figures and ratios; asserts nothing (timings depend on the machine).
+ * `npm run bench [-- --quick]`: syncspec against hand-written loops, side by side in one run on the
+ * same loopback source (bench/source.mjs, its own process). Every run is a process of its own, so
+ * each peak RSS is its own. Prints figures and ratios; asserts nothing (timings are the machine's).
  *
- * - backfill: contactsBackfill (replace, token pagination) for several page sizes and
- *   maxChangesPerCommit values, each into a fresh database;
- * - delta: contactsDelta (keyset) from scratch, then a cycle with nothing new;
- * - raw HTTP: the same pages fetched with plain fetch() and JSON.parse, no engine;
- * - store: rows shaped like mapped contacts committed in 100-row batches, straight through
- *   store.commit, then through the runtime loop (a defineSync sync, no HTTP);
- * - one page of 10k, 50k and 100k records split into 100-record commits: linear if µs/record stay flat.
+ * - throughput at 100k and 1M records (pages of 100, a fresh SQLite file each): the engine, the
+ *   hand loop on got (the engine's client) and on Node's fetch (undici), both with the next request
+ *   overlapped with the current write; rounds interleaved, the best of each kept;
+ * - latency-bound: the source waits 50 ms per answer; the engine with 4 range partitions against
+ *   the hand loop with 4 requests in flight;
+ * - one page of 100k records (split into commits of 100);
+ * - an idle delta cycle (requests, ms); a pacer-bound run (achieved against allowed rate, 429s);
+ * - process start: `syncspec validate` on the bench's config against bare `node`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openProject, runProject } from '../dist/engine/index.js';
 import { table } from '../dist/engine/cli/format.js';
-import { startSandboxProcess } from './sandbox.mjs';
-import { benchProject } from './project.mjs';
-import { commitDirectly, commitThroughLoop, syntheticChanges } from './store.mjs';
 import { singlePage } from './single-page.mjs';
 
-const USAGE = 'usage: npm run bench -- [--contacts N] [--seed N]';
-const { values } = parseArgs({ options: { contacts: { type: 'string', default: '20000' }, seed: { type: 'string', default: '42' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  console.log(USAGE);
+  console.log('usage: npm run bench [-- --quick]   (--quick: 100k only, one round)');
   process.exit(0);
 }
-const contacts = Number(values.contacts);
-const seed = Number(values.seed);
-if (!Number.isInteger(contacts) || contacts < 1 || contacts > 999_999 || !Number.isInteger(seed)) {
-  console.error(`--contacts must be an integer from 1 to 999999 and --seed an integer\n${USAGE}`);
-  process.exit(2);
-}
-
-const BACKFILLS = [
-  { pageSize: 25, maxChangesPerCommit: 100 },
-  { pageSize: 50, maxChangesPerCommit: 100 },
-  { pageSize: 100, maxChangesPerCommit: 100 },
-  { pageSize: 100, maxChangesPerCommit: 20 },
-];
-const STORE_BATCH = 100;
-
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'syncspec-bench-'));
+let runs = 0;
+const fresh = () => {
+  const dir = join(root, `run-${++runs}`);
+  mkdirSync(dir);
+  return dir;
+};
 const fixed = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const perSecond = (records, ms) => fixed((records / ms) * 1000);
+const ratio = (a, b) => `${fixed(a / b, 2)}×`;
 
-/** One cycle of `sync` in a project; returns the summary plus what the server spent. */
-async function cycle(sandbox, project, sync, env) {
-  const opened = await openProject(project.configPath, { env });
+/** The source in its own process; `stats()` is what it served since the last `clear()`. */
+async function startSource(args) {
+  const child = spawn(process.execPath, [here('./source.mjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const [url] = await once(lines, 'line');
+  lines.close();
+  return {
+    url,
+    stats: async () => (await fetch(`${url}/_stats`)).json(),
+    clear: async () => (await fetch(`${url}/_stats`, { method: 'POST' })).json(),
+    close: async () => {
+      child.kill();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/** Runs a node script in a child process; resolves with the JSON lines it printed. */
+function child(script, args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [here(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    proc.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((line) => JSON.parse(line))) : reject(new Error(`${script} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+const engine = async (url, args = []) => child('./engine-run.mjs', ['--url', url, '--dir', fresh(), ...args]);
+const hand = async (url, client, args = []) => (await child('./hand-loop.mjs', ['--url', url, '--db', join(fresh(), 'hand.db'), '--client', client, ...args]))[0];
+const best = (results) => results.reduce((a, b) => (b.ms < a.ms ? b : a));
+
+async function throughput(records, rounds) {
+  const source = await startSource(['--records', String(records)]);
   try {
-    await sandbox.clearStats();
-    const [summary] = await runProject(opened, { syncs: [sync] });
-    if (summary.status !== 'completed') throw new Error(`${sync} ${summary.status}: ${summary.error}`);
-    const database = opened.syncs.find((s) => s.name === summary.sync).database;
-    return { summary, served: await sandbox.served(), opened, database };
+    const results = { engine: [], got: [], fetch: [] };
+    for (let round = 0; round < rounds; round++) {
+      results.engine.push((await engine(source.url))[0]);
+      results.got.push(await hand(source.url, 'got'));
+      results.fetch.push(await hand(source.url, 'fetch'));
+    }
+    return { engine: best(results.engine), got: best(results.got), fetch: best(results.fetch) };
   } finally {
-    await opened.close();
+    await source.close();
   }
 }
 
-/** Walks /v1/contacts like the backfill does, with nothing but fetch and JSON.parse. */
-async function rawWalk(url, pageSize) {
-  const started = performance.now();
-  let after;
-  let records = 0;
-  let requests = 0;
-  for (;;) {
-    const query = new URLSearchParams({ limit: String(pageSize), ...(after ? { starting_after: after } : {}) });
-    const response = await fetch(`${url}/v1/contacts?${query}`, { headers: { authorization: 'Bearer sandbox-token' } });
-    const body = await response.json();
-    requests++;
-    records += body.data.length;
-    if (!body.has_more) break;
-    after = body.data.at(-1).id;
+async function latencyBound() {
+  const source = await startSource(['--records', '20000', '--latency-ms', '50']);
+  try {
+    const [run] = await engine(source.url, ['--partitions', '4']);
+    return { engine: run, hand: await hand(source.url, 'got', ['--in-flight', '4']) };
+  } finally {
+    await source.close();
   }
-  return { records, requests, ms: performance.now() - started };
+}
+
+async function idleDelta() {
+  const source = await startSource(['--records', '10000']);
+  try {
+    const [, idle] = await engine(source.url, ['--sync', 'delta', '--cycles', '2']);
+    return idle;
+  } finally {
+    await source.close();
+  }
+}
+
+async function pacerBound() {
+  const [allowed, intervalMs] = [20, 1000];
+  const source = await startSource(['--records', '12000', '--rate', `${allowed}/${intervalMs}`]);
+  try {
+    const [run] = await engine(source.url, ['--rate', `${allowed}/${intervalMs}`]);
+    const stats = await source.stats();
+    return { run, stats, allowed, allowedPerSecond: (allowed * 1000) / intervalMs };
+  } finally {
+    await source.close();
+  }
+}
+
+/** Median ms of `node args…` over `times` runs. */
+function startMs(args, times = 7) {
+  const samples = [];
+  const env = { ...process.env, BENCH_URL: 'http://127.0.0.1:9' };
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    execFileSync(process.execPath, args, { stdio: 'ignore', env });
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(times / 2)];
 }
 
 async function main() {
-  const bootStarted = performance.now();
-  const sandbox = await startSandboxProcess({ contacts, seed });
-  const root = mkdtempSync(join(tmpdir(), 'syncspec-bench-'));
-  const env = { ...process.env, SANDBOX_URL: sandbox.url, SANDBOX_TOKEN: 'sandbox-token' };
-  console.log(`syncspec benchmark: ${fixed(contacts)} contacts, seed ${seed}, node ${process.version}; sandbox up in ${fixed(performance.now() - bootStarted)} ms\n`);
-  try {
-    const rows = [];
-    const figures = {};
-    let sample;
-    for (const { pageSize, maxChangesPerCommit } of BACKFILLS) {
-      const project = benchProject(root, { pageSize, maxChangesPerCommit });
-      const { summary, served, database } = await cycle(sandbox, project, 'contactsBackfill', env);
-      const records = summary.upserted + summary.failed;
-      figures[`backfill ${pageSize}/${maxChangesPerCommit}`] = { records, ms: summary.durationMs };
-      rows.push([`backfill page ${pageSize}, commit ≤ ${maxChangesPerCommit}`, fixed(records), summary.requests, fixed(summary.durationMs),
-        perSecond(records, summary.durationMs), fixed(summary.durationMs / summary.requests, 1), fixed(served.serverMs / served.requests, 1)]);
-      if (!sample) sample = { project, database };
-    }
-
-    const delta = benchProject(root, { pageSize: 100, maxChangesPerCommit: 100 });
-    const first = await cycle(sandbox, delta, 'contactsDelta', env);
-    const firstRecords = first.summary.upserted + first.summary.failed;
-    rows.push(['delta page 100, first cycle', fixed(firstRecords), first.summary.requests, fixed(first.summary.durationMs),
-      perSecond(firstRecords, first.summary.durationMs), fixed(first.summary.durationMs / first.summary.requests, 1), fixed(first.served.serverMs / first.served.requests, 1)]);
-    const idle = await cycle(sandbox, delta, 'contactsDelta', env);
-    rows.push(['delta page 100, nothing new', fixed(idle.summary.upserted), idle.summary.requests, fixed(idle.summary.durationMs), '-',
-      fixed(idle.summary.durationMs / idle.summary.requests, 1), fixed(idle.served.serverMs / Math.max(1, idle.served.requests), 1)]);
-
-    await sandbox.clearStats();
-    const raw = await rawWalk(sandbox.url, 100);
-    const rawServed = await sandbox.served();
-    rows.push(['raw HTTP page 100 (fetch, no engine)', fixed(raw.records), raw.requests, fixed(raw.ms), perSecond(raw.records, raw.ms),
-      fixed(raw.ms / raw.requests, 1), fixed(rawServed.serverMs / rawServed.requests, 1)]);
-
-    // Store-only figures use rows exactly as the backfill stored them.
-    const opened = await openProject(sample.project.configPath, { env });
-    const stored = (await opened.store.readRows(sample.database, { limit: 1000 })).rows;
-    await opened.close();
-    const changes = syntheticChanges(stored, contacts);
-    const directMs = await commitDirectly(root, sample.database, changes, STORE_BATCH);
-    rows.push([`store.commit, ${STORE_BATCH}-row batches`, fixed(changes.length), 0, fixed(directMs), perSecond(changes.length, directMs), '-', '-']);
-    const loopMs = await commitThroughLoop(root, sample.database, changes, STORE_BATCH);
-    rows.push([`loop + store (defineSync), ${STORE_BATCH}-row batches`, fixed(changes.length), 0, fixed(loopMs), perSecond(changes.length, loopMs), '-', '-']);
-
-    const pages = [];
-    for (const records of [10_000, 50_000, 100_000]) {
-      const ms = await singlePage(root, records);
-      pages.push({ records, ms });
-      rows.push([`one page of ${fixed(records)}, commit ≤ 100`, fixed(records), 1, fixed(ms), perSecond(records, ms), fixed(ms, 1), '-']);
-    }
-
-    console.log(table(['scenario', 'records', 'requests', 'ms', 'records/s', 'ms/request', 'server ms/req'], rows));
-
-    const full = figures['backfill 100/100'];
-    const small = figures['backfill 25/100'];
-    const split = figures['backfill 100/20'];
-    const ratio = (a, b) => `${fixed(a / b, 2)}×`;
-    console.log(`\n${table(['ratio', 'value'], [
-      ['backfill time, page 25 vs page 100', ratio(small.ms, full.ms)],
-      ['backfill time, commit ≤ 20 vs ≤ 100 (page 100)', ratio(split.ms, full.ms)],
-      ['backfill (HTTP + mapping + store) vs loop + store, time', ratio(full.ms, loopMs)],
-      ['backfill vs raw HTTP walk, time', ratio(full.ms, raw.ms)],
-      ['loop + store vs store.commit alone, time', ratio(loopMs, directMs)],
-      ['store share of backfill time (loop + store / backfill)', `${fixed((loopMs / full.ms) * 100)}%`],
-      // What is neither the wire nor the store: JSONPath extraction, conversions, templates, request building.
-      ['mapping share of backfill time (backfill − raw HTTP − loop + store)', `${fixed(((full.ms - raw.ms - loopMs) / full.ms) * 100)}%`],
-      ['delta with nothing new vs full backfill, time', `${fixed((idle.summary.durationMs / full.ms) * 100, 1)}%`],
-      // Linear: the same µs per record whatever the page's length.
-      ['one page: µs/record at 100k vs at 10k', ratio(pages[2].ms / pages[2].records, pages[0].ms / pages[0].records)],
-    ])}`);
-  } finally {
-    await sandbox.close();
-    rmSync(root, { recursive: true, force: true });
+  console.log(`syncspec benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; command: npm run bench${values.quick ? ' -- --quick' : ''}\n`);
+  const sizes = values.quick ? [[100_000, 1]] : [[100_000, 3], [1_000_000, 1]];
+  const rows = [];
+  const rss = {};
+  for (const [records, rounds] of sizes) {
+    const r = await throughput(records, rounds);
+    rss[records] = r.engine.maxRssMb;
+    const rate = (run) => (run.records / run.ms) * 1000;
+    rows.push([`${fixed(records)} records`, `${fixed(rate(r.engine))}/s`, `${fixed(rate(r.got))}/s`, ratio(rate(r.engine), rate(r.got)),
+      `${fixed(rate(r.fetch))}/s`, ratio(rate(r.engine), rate(r.fetch)), `${fixed(r.engine.maxRssMb)} MB`, `${fixed(r.got.maxRssMb)} MB`]);
   }
+  console.log(table(['throughput', 'syncspec', 'hand: got, overlapped', 'ratio', 'hand: fetch (undici), overlapped', 'ratio', 'syncspec peak RSS', 'hand peak RSS'], rows));
+  if (rss[1_000_000]) console.log(`peak RSS 1M vs 100k: ${ratio(rss[1_000_000], rss[100_000])}`);
+
+  const latency = await latencyBound();
+  const page = await singlePage(root, 100_000);
+  const idle = await idleDelta();
+  const pacer = await pacerBound();
+  const bare = startMs(['-e', '0']);
+  const cli = startMs([here('../bin/syncspec.js'), 'validate', join(root, 'run-1', 'config.yaml')]);
+  // After the first window's burst of `allowed`, every request waits for the window: the steady rate.
+  const achieved = (pacer.run.requests - pacer.allowed) / (pacer.run.ms / 1000);
+  console.log(`\n${table(['scenario', 'figure', 'against'], [
+    ['latency-bound (50 ms per answer, 20k records): 4 partitions vs 4 in flight', `${fixed(latency.engine.ms)} ms`, `${fixed(latency.hand.ms)} ms, ratio ${ratio(latency.hand.ms, latency.engine.ms)}`],
+    ['one page of 100,000 records, commits of 100', `${fixed(page)} ms`, `${fixed((100_000 / page) * 1000)} records/s`],
+    ['idle delta cycle', `${idle.requests} request(s)`, `${fixed(idle.ms, 1)} ms`],
+    [`pacer-bound (${pacer.allowedPerSecond} requests/s allowed), after the first window`, `${fixed(achieved, 2)} requests/s`, `${fixed((achieved / pacer.allowedPerSecond) * 100, 1)}% of allowed, ${pacer.stats.limited} 429s, at most ${pacer.stats.maxInWindow} in a window`],
+    ['process start: syncspec validate', `${fixed(cli)} ms`, `bare node ${fixed(bare)} ms, +${fixed(cli - bare)} ms`],
+  ])}`);
 }
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.stack : error);
   process.exitCode = 1;
-});
+}).finally(() => rmSync(root, { recursive: true, force: true }));

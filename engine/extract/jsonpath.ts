@@ -5,7 +5,7 @@
  * response" — the second is an error that names the request, the path and what was there.
  */
 import { JSONPath } from 'jsonpath-plus';
-import { describePathError, parseJsonPath } from './jsonpath-syntax.js';
+import { describePathError, parseJsonPath, type Segment } from './jsonpath-syntax.js';
 
 export class ExtractError extends Error {
   constructor(
@@ -19,17 +19,39 @@ export class ExtractError extends Error {
 
 export type CompiledPath = (json: unknown) => unknown[];
 
-const compiled = new Map<string, CompiledPath>();
+interface Compiled {
+  all: CompiledPath;
+  /** The first match, or undefined, without building the list of matches. */
+  first: (json: unknown) => unknown;
+}
+
+const compiled = new Map<string, Compiled>();
 
 /** Parses and checks a path once; later calls reuse it. */
 export function compileJsonPath(path: string): CompiledPath {
-  let select = compiled.get(path);
-  if (select) return select;
+  return compile(path).all;
+}
+
+/** The first match of `path`, or undefined: for paths that name one value (`$.id`, a cursor field). */
+export function compileFirst(path: string): (json: unknown) => unknown {
+  return compile(path).first;
+}
+
+function compile(path: string): Compiled {
+  let entry = compiled.get(path);
+  if (entry) return entry;
   if (!path.startsWith('$')) throw new ExtractError(`JSONPath ${path} must start with '$'`, path);
   const parsed = parseJsonPath(path);
   if (!parsed.ok) throw new ExtractError(`JSONPath ${path}${describePathError(parsed)}`, path);
+  const chain = memberChain(parsed.segments);
+  entry = chain ? readChain(chain) : evaluateWithLibrary(path);
+  compiled.set(path, entry);
+  return entry;
+}
+
+function evaluateWithLibrary(path: string): Compiled {
   const library = toLibraryPath(path);
-  select = (json) => {
+  const all: CompiledPath = (json) => {
     // jsonpath-plus treats a falsy document as no document; only '$' itself can match one.
     if (!json) return path === '$' && json !== undefined ? [json] : [];
     const found = JSONPath({ path: library, json: json as object, eval: false, wrap: true, resultType: 'value' }) as
@@ -37,8 +59,50 @@ export function compileJsonPath(path: string): CompiledPath {
       | undefined;
     return found ?? [];
   };
-  compiled.set(path, select);
-  return select;
+  return { all, first: (json) => all(json)[0] };
+}
+
+/**
+ * The names of a plain member chain (`$`, `$.a.b`, `$['a'].b`, `$.list[0]`), or undefined for any
+ * other path. Most paths of a spec are such chains, read per record: they skip jsonpath-plus.
+ */
+function memberChain(segments: readonly Segment[]): string[] | undefined {
+  const names: string[] = [];
+  for (const { descendant, selector } of segments) {
+    if (descendant) return undefined;
+    if (selector.kind === 'name') names.push(selector.name);
+    else if (selector.kind === 'index' && selector.index >= 0) names.push(String(selector.index));
+    else return undefined;
+  }
+  return names;
+}
+
+/**
+ * A member chain read directly, matching jsonpath-plus step for step: a step matches an own
+ * property of a truthy value (so `$.a.b` finds nothing under `a: 0`, and `$.name.length` reads a
+ * string's length); a falsy document matches only `$` itself.
+ */
+function readChain(names: readonly string[]): Compiled {
+  const first = (json: unknown): unknown => {
+    if (!json) return names.length === 0 ? json : undefined;
+    let value: unknown = json;
+    for (const name of names) {
+      if (!value || !Object.hasOwn(value as object, name)) return undefined;
+      value = (value as Record<string, unknown>)[name];
+    }
+    return value;
+  };
+  const all: CompiledPath = (json) => {
+    if (json === undefined) return [];
+    if (!json) return names.length === 0 ? [json] : [];
+    let value: unknown = json;
+    for (const name of names) {
+      if (!value || !Object.hasOwn(value as object, name)) return [];
+      value = (value as Record<string, unknown>)[name];
+    }
+    return [value];
+  };
+  return { all, first };
 }
 
 /**
@@ -58,7 +122,7 @@ export function selectAll(path: string, json: unknown): unknown[] {
 
 /** The first match, or undefined. */
 export function selectFirst(path: string, json: unknown): unknown {
-  return compileJsonPath(path)(json)[0];
+  return compile(path).first(json);
 }
 
 /**

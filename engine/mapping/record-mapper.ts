@@ -163,9 +163,14 @@ function compile(input: RecordMapperInput): RecordMapper {
 
       const key = attempt(null, () => readKey(keySource, scope)) ?? null;
       const properties: Record<string, PropertyValue> = {};
+      // Per property and per record: no closure here.
       for (const { property, type, source } of mapped) {
-        const value = attempt(property.name, () => type.normalize(source.evaluate(scope), property));
-        if (value !== undefined) properties[property.name] = value;
+        try {
+          const value = type.normalize(source.evaluate(scope), property);
+          if (value !== undefined) properties[property.name] = value;
+        } catch (error) {
+          reasons.push(`${property.name}: ${reasonOf(error)}`);
+        }
       }
       const change: UpsertChange = { type: 'upsert', key: key ?? '', properties };
       if (icon) change.icon = attempt('icon', () => parseIcon(icon.evaluate(scope))) ?? null;

@@ -1,5 +1,5 @@
 import type { ValueSource, ValueSourceObject } from '../spec/types.generated.js';
-import { compileJsonPath, type CompiledPath } from '../extract/jsonpath.js';
+import { compileFirst, compileJsonPath } from '../extract/jsonpath.js';
 import { compileValueTemplate } from '../template/render.js';
 import { compileConvertChain } from './convert.js';
 import { mappingSpecError } from './mapping-error.js';
@@ -45,19 +45,22 @@ export function isMultiMatchPath(path: string): boolean {
 }
 
 function fromPath(path: string, where: string): CompiledValueSource {
-  let select: CompiledPath;
+  let evaluate: CompiledValueSource['evaluate'];
   try {
-    select = compileJsonPath(path);
-  } catch (error) {
-    throw mappingSpecError(`${where}: ${(error as Error).message}`);
-  }
-  const evaluate = isMultiMatchPath(path)
-    ? ({ record }: SourceScope) => {
+    if (isMultiMatchPath(path)) {
+      const select = compileJsonPath(path);
+      evaluate = ({ record }) => {
         const matches = select(record);
         // Nothing matched is "missing", so `default` applies as it does to a missing single path.
         return matches.length === 0 ? undefined : matches;
-      }
-    : ({ record }: SourceScope) => select(record)[0];
+      };
+    } else {
+      const first = compileFirst(path);
+      evaluate = ({ record }) => first(record);
+    }
+  } catch (error) {
+    throw mappingSpecError(`${where}: ${(error as Error).message}`);
+  }
   return { description: path, structured: null, evaluate };
 }
 

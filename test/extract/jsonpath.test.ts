@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { compileJsonPath, describeValue, ExtractError, selectAll, selectFirst, selectRecords } from '../../engine/extract/jsonpath.js';
+import { JSONPath } from 'jsonpath-plus';
 
 const REQ = 'GET https://api.x/v1/contacts';
 
@@ -102,5 +103,25 @@ describe('describeValue', () => {
     [true, 'boolean'],
   ])('%j → %s', (value, expected) => {
     expect(describeValue(value)).toBe(expected);
+  });
+});
+
+describe('plain member chains, read directly', () => {
+  // Each chain must select exactly what jsonpath-plus selects, on documents of every shape.
+  const paths = ['$', '$.id', '$.a.b', "$['a']['b']", '$.list[0]', '$.list[1].name', '$.name.length', '$.list.length', '$.a.b.c', '$["0"]', '$[0]', '$.constructor', '$.__proto__'];
+  const documents: unknown[] = [
+    { id: 'x', a: { b: 0 }, list: [{ name: 'n0' }, { name: 'n1' }], name: 'text' },
+    { id: null, a: { b: { c: false } }, list: [], name: '' },
+    { a: 0, list: 'ab', '0': 'zero' },
+    { a: { b: null } },
+    ['first', { id: 1 }],
+    'string', 0, 1, '', null, false, true, [], {},
+  ];
+  test.each(paths)('%s', (path) => {
+    for (const json of documents) {
+      const library = json ? (JSONPath({ path, json: json as object, eval: false, wrap: true, resultType: 'value' }) as unknown[] | undefined) ?? [] : path === '$' && json !== undefined ? [json] : [];
+      expect(selectAll(path, json), `${path} on ${JSON.stringify(json)}`).toEqual(library);
+      expect(selectFirst(path, json), `${path} on ${JSON.stringify(json)}`).toEqual(library[0]);
+    }
   });
 });

@@ -12,7 +12,8 @@ import { failpoint } from '../core/failpoints.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { takeLock } from './lock.js';
 import { type CycleRun, runPartitions } from './partitions.js';
-import { RunWaits, endEntries, resyncEntry, startEntry, waitEntries } from './run-journal.js';
+import { RunWaits } from './run-journal.js';
+import { RunJournal, RunTeller } from './run-history.js';
 import type { CycleOptions, CycleSummary } from './run-types.js';
 
 export type { CommitEvent, CycleOptions, CycleSummary, RunEvent } from './run-types.js';
@@ -59,28 +60,32 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
   const trigger = options.trigger ?? 'manual';
   const runId = await store.startRun(sync.name, options.runId === undefined ? { trigger } : { runId: options.runId });
   failpoint('loop.start');
-  const waits = new RunWaits((wait, partition) => options.onEvent?.({ type: 'wait', sync: sync.name, runId, partition, wait }));
+  const redact = options.redact ?? ((text: string) => text);
+  const teller = new RunTeller(new RunJournal(store, runId, redact), sync.name, runId, options.onEvent);
+  const waits = new RunWaits((wait, partition) => teller.tell({ type: 'wait', partition, wait }));
   const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: waits.listener('') };
   const summary = (status: CycleSummary['status'], error: string | null, errorCode: string | null = null, errorKind: string | null = null): CycleSummary => ({
     sync: sync.name, runId, status, full, resynced, notSwept, ...totals, requests: metrics.requests, retries: metrics.retries,
     waits: waits.count, waitedMs: waits.ms, durationMs: Date.now() - started, error, errorCode, errorKind, failures,
   });
   const run: CycleRun = {
-    ...options, redact: options.redact ?? ((text) => text), signal, abortSignal, metrics, totals, failures, runId, lock,
-    unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {}, waits,
+    ...options, redact, signal, abortSignal, metrics, totals, failures, runId, lock,
+    unkeyed: { count: 0 }, partitionMetrics: new Set(), deferred: {}, waits, teller,
   };
-  // What the run's totals replace its commits' sums with, and the waits no commit wrote down.
-  const finish = async (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string; errorCode?: string | null; errorKind?: string | null }) => {
-    await store.appendRunLogs(runId, waitEntries(waits.take())).catch(() => undefined);
-    await store.finishRun(runId, { ...outcome, requests: metrics.requests, retries: metrics.retries, waits: waits.count, waitedMs: waits.ms });
+  // The run's totals replace its commits' sums; its last journal lines go in the same write.
+  const finish = async (ended: CycleSummary): Promise<CycleSummary> => {
+    const status = ended.status as 'completed' | 'failed' | 'cancelled';
+    const outcome = { status, requests: metrics.requests, retries: metrics.retries, waits: waits.count, waitedMs: waits.ms };
+    const error = status === 'completed' ? {} : { error: ended.error ?? undefined, errorCode: ended.errorCode, errorKind: ended.errorKind };
+    await store.finishRun(runId, { ...outcome, ...error }, teller.journal.end({ ...ended, status }));
+    return ended;
   };
 
   try {
     await store.ensureDatabase(sync.database);
     let cycle = await store.openCycle(sync.name, sync.mode, { fresh: options.full, full: options.full || (await fullSyncDue(sync, store, options.clock)) });
     full = cycle.full;
-    await store.appendRunLogs(runId, [startEntry(cycle, trigger)]);
-    options.onEvent?.({ type: 'start', sync: sync.name, runId, full: cycle.full, resumed: cycle.resumed });
+    teller.tell({ type: 'start', cycle, trigger });
     if (sync.anchor && !cycle.resumed) await anchorDelta(sync.anchor, run);
     let partitions: Partition[];
     try {
@@ -92,7 +97,7 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
       // full cycle whose saved page position expired (days later) starts over the same way.
       cycle = await store.openCycle(sync.name, sync.mode, { fresh: true, full: true });
       full = resynced = true;
-      await store.appendRunLogs(runId, [resyncEntry(cycle)]);
+      teller.tell({ type: 'resync', cycle });
       run.unkeyed.count = 0;
       partitions = await runPartitions(sync, cycle, run);
     }
@@ -103,26 +108,14 @@ async function runLocked(sync: SyncDefinition, options: CycleOptions, lock: Lock
     totals.deleted += totals.swept;
     // One stream failed while another did the cycle's work: the run says so, as a failure.
     if (run.deferred.error) throw run.deferred.error;
-    await finish({ status: 'completed' });
-    return await journalEnd(store, summary('completed', null));
+    return await finish(summary('completed', null));
   } catch (error) {
     const cancelled = signal.aborted || abortSignal.aborted;
     const message = run.redact(cancelled ? `${sync.name}: cancelled` : describeError(error));
     const code = cancelled ? 'cancelled' : errorCodeOf(error);
     const kind = cancelled ? 'cancelled' : errorKindOf(error);
-    await finish({ status: cancelled ? 'cancelled' : 'failed', error: message, errorCode: code, errorKind: kind });
-    return await journalEnd(store, summary(cancelled ? 'cancelled' : 'failed', message, code, kind));
+    return await finish(summary(cancelled ? 'cancelled' : 'failed', message, code, kind));
   }
-}
-
-/**
- * The run's last log lines. Best effort: the outcome is already recorded in the run itself, and a
- * log line that cannot be written (a busy database) must not turn a finished run into an error.
- */
-async function journalEnd(store: Store, summary: CycleSummary): Promise<CycleSummary> {
-  const status = summary.status as 'completed' | 'failed' | 'cancelled';
-  await store.appendRunLogs(summary.runId!, endEntries({ ...summary, status })).catch(() => undefined);
-  return summary;
 }
 
 function errorCodeOf(error: unknown): string | null {

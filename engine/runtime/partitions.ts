@@ -4,13 +4,14 @@
  * never inside one, so what is committed is always a whole result.
  */
 import type { FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
-import type { Cycle, LockOwner, RunLogEntry } from '../store/store.js';
+import type { CommitResult, Cycle, LockOwner } from '../store/store.js';
 import { SyncError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
 import { runLimited } from './limited.js';
 import { assertUniquePartitions, assertValidResult } from './guards.js';
-import { RunProgress, RunWaits, commitEntries, waitEntries } from './run-journal.js';
-import type { CommitEvent, CycleOptions } from './run-types.js';
+import type { RunWaits } from './run-journal.js';
+import type { CommitFact, RunJournal, RunTeller } from './run-history.js';
+import type { CycleOptions } from './run-types.js';
 
 /** The first failed records a summary names (all of them are in run history). */
 export const MAX_FAILURES_IN_SUMMARY = 20;
@@ -32,6 +33,8 @@ export interface CycleRun extends CycleOptions {
   /** The first ExecuteResult.deferredError of the run: it fails the run once the cycle is done. */
   deferred: { error?: Error };
   waits: RunWaits;
+  /** Where the run tells what happens: run history and onEvent. */
+  teller: RunTeller;
 }
 
 /** The run's requests so far: those of finished partitions and listings, and those of running partitions. */
@@ -54,13 +57,13 @@ export async function runPartitions(sync: SyncDefinition, cycle: Cycle, run: Cyc
     throw new SyncError('bad-partition-concurrency', `${sync.name}: partitionConcurrency must be a whole number of at least 1, got ${String(limit)}`);
   }
   const halt = { failed: false };
-  const progress = new RunProgress(partitions.length);
+  run.teller.tell({ type: 'partitions', count: partitions.length });
   await runLimited(partitions, { limit }, async (partition) => {
     // Each partition counts its own requests, so a commit adds exactly its own to the run.
     const metrics: SyncMetrics = { requests: 0, retries: 0, onWait: run.waits.listener(partition.key) };
     run.partitionMetrics.add(metrics);
     try {
-      await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, progress, run });
+      await runPartition(sync, partition, cycle, { ...run, metrics }, { halt, run });
     } catch (error) {
       halt.failed = true;
       throw error;
@@ -86,7 +89,6 @@ async function startingState(sync: SyncDefinition, partition: Partition, cycle: 
 interface PartitionShared {
   /** Another partition failed: this one stops between pages (the run fails with that error). */
   halt: { failed: boolean };
-  progress: RunProgress;
   /** The run itself, whose `metrics` are not this partition's. */
   run: CycleRun;
 }
@@ -95,7 +97,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
   const { halt } = shared;
   const start = await startingState(sync, partition, cycle, run);
   if (start.done) {
-    shared.progress.finished(partition.key);
+    run.teller.tell({ type: 'partitionFinished', partition: partition.key });
     return;
   }
   let state = start.state;
@@ -113,10 +115,20 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     const requests = run.metrics.requests - before.requests;
     const retries = run.metrics.retries - before.retries;
     const waits = run.waits.take(partition.key);
+    const fact = (committed: CommitResult): CommitFact => ({
+      type: 'commit', partition: partition.key, committed, failed, requests, retries, requestsSoFar: requestsSoFar(shared.run),
+      progress: result.progress, partitionDone: !result.hasMore,
+    });
+    let journaled: ReturnType<RunJournal['commit']> | undefined;
     const committed = await run.store.commit({
       runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
       changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
       equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
+      journal: (outcome) => (journaled = run.teller.journal.commit(fact(outcome))).write,
+    }).catch((error: unknown) => {
+      // Nothing was written: the lines told before this page wait for the run's next write (its end).
+      run.teller.journal.restore(journaled?.before);
+      throw error;
     });
     failpoint('loop.committed');
     run.totals.upserted += committed.upserted;
@@ -125,13 +137,7 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
     run.totals.failed += failed.length;
     run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
     for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
-    // Progress and the commit's log lines right after the commit: one write each per commit.
-    const percent = shared.progress.update(partition.key, result.progress, !result.hasMore);
-    if (percent !== undefined) await run.store.setRunProgress(run.runId, percent);
-    const entries: RunLogEntry[] = [...waitEntries(waits, partition.key), ...commitEntries({ partition: partition.key, ...committed, failed, requests, retries }, run.redact)];
-    await run.store.appendRunLogs(run.runId, entries);
-    const event: CommitEvent = { sync: sync.name, partition: partition.key, upserted: committed.upserted, deleted: committed.deleted, failed: failed.length };
-    run.onEvent?.({ type: 'commit', runId: run.runId, progress: result.progress ?? null, requests: requestsSoFar(shared.run), ...event });
+    run.teller.committed(fact(committed));
     if (result.deferredError) run.deferred.error ??= result.deferredError;
     if (!result.hasMore) return;
     state = result.nextState;

@@ -1,7 +1,7 @@
 /**
  * The lines a run leaves in its history (`syncspec runs logs <id>`): its start, one per commit, one
- * per batch of failed records, and its end. Built here, written by the loop one batch per commit —
- * never one write per record.
+ * per batch of failed records, and its end. Built here from what the run tells (run-history.ts),
+ * written with the run's next commit — never one write per record.
  */
 import type { FailedRecord, RateLimitWait } from '../core/types.js';
 import { formatDuration } from '../core/duration.js';
@@ -114,9 +114,9 @@ export class RunProgress {
 }
 
 /**
- * The run's rate-limit waits (SyncMetrics.onWait): each is told to `started` as it begins (the
- * process log), counted for the run's totals, and kept until the next commit of its partition writes
- * it into run history; what no commit took is written when the run ends.
+ * The run's rate-limit waits (SyncMetrics.onWait): each is told to `started` as it begins (run
+ * history and the process log), counted for the run's totals, and kept until the next commit of
+ * its partition counts it in the run's record.
  */
 export class RunWaits {
   count = 0;

@@ -92,6 +92,17 @@ export interface CommitBatch {
   equalVersions?: EqualVersions;
   /** The partition finished its cycle with this batch (hasMore was false). */
   partitionDone: boolean;
+  /**
+   * Run history written in the same transaction: called inside it with what the batch did, it
+   * returns the run journal's lines (this commit's among them) and the run's progress.
+   */
+  journal?: (committed: CommitResult) => RunJournalWrite | undefined;
+}
+
+/** What the run journal hands the store to write: log lines, and the run's percent when it has one. */
+export interface RunJournalWrite {
+  entries: RunLogEntry[];
+  progress?: number;
 }
 
 export interface CommitResult {
@@ -240,7 +251,10 @@ export interface Store {
   setRunProgress(runId: number, percent: number): Promise<void>;
   appendRunLogs(runId: number, entries: RunLogEntry[]): Promise<void>;
   listRunLogs(runId: number): Promise<RunLogEntry[]>;
-  finishRun(runId: number, outcome: RunOutcome): Promise<void>;
+  /** Ends the run; `journal`, when given, is written in the same transaction. */
+  finishRun(runId: number, outcome: RunOutcome, journal?: RunJournalWrite): Promise<void>;
+  /** Writes the run journal's lines and progress in one transaction. */
+  writeRunJournal(runId: number, journal: RunJournalWrite): Promise<void>;
   getRun(runId: number): Promise<RunRecord | undefined>;
   listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]>;
   listFailures(runId: number): Promise<FailedRecord[]>;

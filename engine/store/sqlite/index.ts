@@ -9,7 +9,7 @@ import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/type
 import {
   LOCK_TIMEOUT_MS,
   type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockOwner, type LockResult,
-  type PendingRun, type RowsPage, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
+  type PendingRun, type RowsPage, type RunJournalWrite, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
 import { failpoint } from '../../core/failpoints.js';
 import { type Clock, systemClock } from '../../core/clock.js';
@@ -78,9 +78,7 @@ export class SqliteStore implements Store {
   /** The time now, as stored (ISO 8601). */
   private now = (): string => new Date(this.clock.now()).toISOString();
 
-  async ensureDatabase(database: DatabaseDefinition): Promise<void> {
-    this.tables.ensure(database);
-  }
+  async ensureDatabase(database: DatabaseDefinition): Promise<void> { this.tables.ensure(database); }
 
   /**
    * Resumes the sync's open cycle, or starts one at the current write sequence. A new cycle starts
@@ -103,33 +101,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  async lastFullCycleAt(sync: string): Promise<string | undefined> {
-    return this.cycles.lastFullAt(sync);
-  }
+  async lastFullCycleAt(sync: string): Promise<string | undefined> { return this.cycles.lastFullAt(sync); }
 
-  async lastFullCycleClosedAt(sync: string): Promise<string | undefined> {
-    return this.cycles.lastFullClosedAt(sync);
-  }
+  async lastFullCycleClosedAt(sync: string): Promise<string | undefined> { return this.cycles.lastFullClosedAt(sync); }
 
-  async setAnchor(sync: string, state: unknown): Promise<boolean> {
-    return this.anchors.set(sync, state, this.now());
-  }
+  async setAnchor(sync: string, state: unknown): Promise<boolean> { return this.anchors.set(sync, state, this.now()); }
 
-  async getAnchor(sync: string): Promise<unknown | undefined> {
-    return this.anchors.get(sync);
-  }
+  async getAnchor(sync: string): Promise<unknown | undefined> { return this.anchors.get(sync); }
 
-  async getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined> {
-    return this.checkpoints.get(sync, partition);
-  }
+  async getCheckpoint(sync: string, partition: string): Promise<Checkpoint | undefined> { return this.checkpoints.get(sync, partition); }
 
-  async listCheckpoints(sync?: string): Promise<Checkpoint[]> {
-    return this.checkpoints.list(sync);
-  }
+  async listCheckpoints(sync?: string): Promise<Checkpoint[]> { return this.checkpoints.list(sync); }
 
-  async readPageLog(sync: string, partition: string): Promise<string[]> {
-    return this.pageLog.read(sync, partition);
-  }
+  async readPageLog(sync: string, partition: string): Promise<string[]> { return this.pageLog.read(sync, partition); }
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     const table = this.tables.get(batch.database);
@@ -157,6 +141,8 @@ export class SqliteStore implements Store {
       this.runs.record(batch.runId, cycle.sync, {
         ...result, failed: batch.failed, requests: batch.requests, retries: batch.retries, waits: batch.waits, waitedMs: batch.waitedMs,
       });
+      const journal = batch.journal?.(result);
+      if (journal) this.journalInTransaction(batch.runId, journal);
       failpoint('store.commit');
       return result;
     });
@@ -227,9 +213,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async refreshLock(sync: string, owner: LockOwner): Promise<boolean> {
-    return writeTransaction(this.db, () => this.locks.refresh(sync, owner, this.now()));
-  }
+  async refreshLock(sync: string, owner: LockOwner): Promise<boolean> { return writeTransaction(this.db, () => this.locks.refresh(sync, owner, this.now())); }
 
   async releaseLock(sync: string, owner: LockOwner): Promise<void> {
     writeTransaction(this.db, () => this.locks.release(sync, owner));
@@ -248,45 +232,39 @@ export class SqliteStore implements Store {
     return runId;
   }
 
-  async queueRun(sync: string, options: { full?: boolean } = {}): Promise<number> {
-    return this.runs.queue(sync, options.full === true, this.now());
+  async queueRun(sync: string, options: { full?: boolean } = {}): Promise<number> { return this.runs.queue(sync, options.full === true, this.now()); }
+
+  async pendingRuns(): Promise<PendingRun[]> { return this.runs.pending(); }
+
+  async setRunProgress(runId: number, percent: number): Promise<void> { this.runs.setProgress(runId, percent); }
+
+  async appendRunLogs(runId: number, entries: RunLogEntry[]): Promise<void> { this.runLogs.append(runId, entries); }
+
+  async listRunLogs(runId: number): Promise<RunLogEntry[]> { return this.runLogs.list(runId); }
+
+  async finishRun(runId: number, outcome: RunOutcome, journal?: RunJournalWrite): Promise<void> {
+    writeTransaction(this.db, () => {
+      this.runs.finishRun(runId, outcome, this.now());
+      if (journal) this.journalInTransaction(runId, journal);
+    });
   }
 
-  async pendingRuns(): Promise<PendingRun[]> {
-    return this.runs.pending();
+  async writeRunJournal(runId: number, journal: RunJournalWrite): Promise<void> {
+    writeTransaction(this.db, () => this.journalInTransaction(runId, journal));
   }
 
-  async setRunProgress(runId: number, percent: number): Promise<void> {
-    this.runs.setProgress(runId, percent);
+  private journalInTransaction(runId: number, journal: RunJournalWrite): void {
+    this.runLogs.append(runId, journal.entries);
+    if (journal.progress !== undefined) this.runs.setProgress(runId, journal.progress);
   }
 
-  async appendRunLogs(runId: number, entries: RunLogEntry[]): Promise<void> {
-    this.runLogs.append(runId, entries);
-  }
+  async getRun(runId: number): Promise<RunRecord | undefined> { return this.runs.get(runId); }
 
-  async listRunLogs(runId: number): Promise<RunLogEntry[]> {
-    return this.runLogs.list(runId);
-  }
+  async listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]> { return this.runs.list(options); }
 
-  async finishRun(runId: number, outcome: RunOutcome): Promise<void> {
-    this.runs.finishRun(runId, outcome, this.now());
-  }
+  async listFailures(runId: number): Promise<FailedRecord[]> { return this.runs.failures(runId); }
 
-  async getRun(runId: number): Promise<RunRecord | undefined> {
-    return this.runs.get(runId);
-  }
-
-  async listRuns(options?: { sync?: string; limit?: number }): Promise<RunRecord[]> {
-    return this.runs.list(options);
-  }
-
-  async listFailures(runId: number): Promise<FailedRecord[]> {
-    return this.runs.failures(runId);
-  }
-
-  async readRows(database: DatabaseDefinition, options?: { limit?: number; offset?: number }): Promise<RowsPage> {
-    return readRows(this.db, this.tables.get(database), this.links, options);
-  }
+  async readRows(database: DatabaseDefinition, options?: { limit?: number; offset?: number }): Promise<RowsPage> { return readRows(this.db, this.tables.get(database), this.links, options); }
 
   /** Checkpoints and the page logs beside them go together. */
   private dropCheckpoints(sync?: string): void {

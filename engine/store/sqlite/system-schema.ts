@@ -5,9 +5,13 @@
  */
 import { writeTransaction, type Connection } from './connection.js';
 import { StoreError } from '../errors.js';
+import { quoteIdentifier } from './quote.js';
 
 /** Exported so that tests can build a file as an older syncspec left it. */
-export const migrations: readonly string[] = [
+/** SQL, or — where the statements depend on what the file holds — a function run in the same transaction. */
+export type Migration = string | ((db: Connection) => void);
+
+export const migrations: readonly Migration[] = [
   `
   -- One counter per file: each commit takes the next value and stamps every row it writes with it.
   CREATE TABLE _sequence (
@@ -186,9 +190,21 @@ export const migrations: readonly string[] = [
   ALTER TABLE _runs ADD COLUMN error_code TEXT;
   ALTER TABLE _runs ADD COLUMN error_kind TEXT;
   `,
+  // Managed tables no longer index _seq: keeping the index cost a third of a backfill's time, and
+  // the sweep it served reads every row of a full cycle once, at its end, which a scan does as well.
+  (db) => {
+    for (const { name } of db.prepare('SELECT name FROM _databases').all() as { name: string }[]) {
+      db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${name}._seq`)}`);
+    }
+  },
 ];
 
 export const systemSchemaVersion = migrations.length;
+
+function runMigration(db: Connection, migration: Migration): void {
+  if (typeof migration === 'string') db.exec(migration);
+  else migration(db);
+}
 
 function userVersion(db: Connection): number {
   return db.pragma('user_version', { simple: true }) as number;
@@ -206,7 +222,7 @@ export function migrateSystemSchema(db: Connection, file: string): void {
           `(${systemSchemaVersion}); upgrade syncspec to open it`,
       );
     }
-    for (let next = version; next < systemSchemaVersion; next++) db.exec(migrations[next]);
+    for (let next = version; next < systemSchemaVersion; next++) runMigration(db, migrations[next]);
     db.pragma(`user_version = ${systemSchemaVersion}`);
   });
 }

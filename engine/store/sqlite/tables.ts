@@ -135,7 +135,6 @@ export class ManagedTables {
       `CREATE TABLE ${table.quoted} (_key TEXT PRIMARY KEY, _seq INTEGER NOT NULL, _icon TEXT, _content TEXT, ` +
         `_updated_at TEXT, _version REAL, _version_cycle INTEGER${propertyColumns})`,
     );
-    this.db.exec(`CREATE INDEX ${quoteIdentifier(`${table.name}._seq`)} ON ${table.quoted} (_seq)`);
     this.db.prepare('INSERT INTO _databases (name, created_at) VALUES (?, ?)').run(table.name, new Date().toISOString());
     return true;
   }

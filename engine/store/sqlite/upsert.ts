@@ -25,37 +25,61 @@ function isPresent(record: object, name: string): boolean {
 /** Inserts the row or updates what the change carries. Returns false when the change was stale. */
 export function upsertRow(table: ManagedTable, stores: RowStores, change: UpsertChange, context: UpsertContext): boolean {
   const { seq, now, ties } = context;
-  const where = `Database "${table.name}", row "${change.key}"`;
   const properties: Record<string, PropertyValue> = change.properties ?? {};
-  const unknown = Object.keys(properties).find((name) => properties[name] !== undefined && !table.column(name));
-  if (unknown !== undefined) throw new StoreError('store-unknown-property', `${where}: property "${unknown}" is not defined in the database`);
-
   const { version } = change;
   const versioned = version !== undefined;
   const withIcon = isPresent(change, 'icon');
   const withContent = isPresent(change, 'pageContentMarkdown');
-  const present = table.columns.filter((column) => isPresent(properties, column.property.name));
+  const tie = versioned && ties.firstInCycle ? 'first' : 'last';
+  const unknown = unknownProperty(table, properties);
+  if (unknown !== undefined) throw new StoreError('store-unknown-property', `${where(table, change)}: property "${unknown}" is not defined in the database`);
+
+  // Per record: which columns the change carries (their positions as bits, when they fit), its
+  // values in column order — no string built unless something is wrong.
   const values: SqlValue[] = [change.key, seq, now];
   if (versioned) values.push(version, ties.cycle);
-  if (withIcon) values.push(checkedText(change.icon, `${where}: icon`));
-  if (withContent) values.push(checkedText(change.pageContentMarkdown, `${where}: pageContentMarkdown`));
-  for (const column of present) values.push(encode(column, properties[column.property.name], where));
+  if (withIcon) values.push(checkedText(change.icon, () => `${where(table, change)}: icon`));
+  if (withContent) values.push(checkedText(change.pageContentMarkdown, () => `${where(table, change)}: pageContentMarkdown`));
+  let mask = 0;
+  let linked = false;
+  for (const column of table.columns) {
+    const value = properties[column.property.name];
+    if (value === undefined || !Object.hasOwn(properties, column.property.name)) continue;
+    mask += column.bit;
+    linked ||= column.linksTo !== null;
+    values.push(encode(column, value, table, change));
+  }
   if (versioned) values.push(table.name, change.key, version, ...(ties.firstInCycle ? [version, ties.cycle] : []));
 
   // One statement per set of columns carried; a sync's changes usually all carry the same set.
-  const tie = versioned && ties.firstInCycle ? 'first' : 'last';
-  const shape = `upsert:${Number(versioned)}${tie}${Number(withIcon)}${Number(withContent)}:${present.map((column) => column.position).join(',')}`;
-  const { changes } = table.statement(shape, () => upsertSql(table, { versioned, firstInCycle: tie === 'first', withIcon, withContent }, present)).run(values);
+  const flags = `${Number(versioned)}${tie}${Number(withIcon)}${Number(withContent)}`;
+  const statement = table.upsertStatement(flags, mask, properties, (columns) => upsertSql(table, { versioned, firstInCycle: tie === 'first', withIcon, withContent }, columns));
+  const { changes } = statement.run(values);
   if (changes === 0) {
     // Stale because the row holds a version at least as new: the record exists at the source, and
     // whoever saw it must not sweep it. Stale because of a tombstone: the newest fact is its deletion.
     table.statement('touch', () => `UPDATE ${table.quoted} SET _seq = ? WHERE _key = ? AND _version >= ?`).run(seq, change.key, version);
     return false;
   }
-  for (const column of present) {
-    if (column.linksTo !== null) stores.links.replace(table, column, change.key, properties[column.property.name] as string[] | null);
+  if (linked) {
+    for (const column of table.carried(properties)) {
+      if (column.linksTo !== null) stores.links.replace(table, column, change.key, properties[column.property.name] as string[] | null);
+    }
   }
   return true;
+}
+
+/** `Database "crm.contacts", row "c1"`: for messages only. */
+function where(table: ManagedTable, change: UpsertChange): string {
+  return `Database "${table.name}", row "${change.key}"`;
+}
+
+/** The first property the change carries that the database does not define. */
+function unknownProperty(table: ManagedTable, properties: Record<string, unknown>): string | undefined {
+  for (const name in properties) {
+    if (Object.hasOwn(properties, name) && properties[name] !== undefined && !table.column(name)) return name;
+  }
+  return undefined;
 }
 
 interface Shape {
@@ -97,22 +121,22 @@ function upsertSql(table: ManagedTable, shape: Shape, present: readonly ManagedC
   );
 }
 
-function encode(column: ManagedColumn, value: unknown, where: string): SqlValue {
+function encode(column: ManagedColumn, value: unknown, table: ManagedTable, change: UpsertChange): SqlValue {
   // SQLite would store such text as invalid UTF-8, unreadable by other clients: refused, not altered.
   const lone = typeof value === 'string' ? loneSurrogateAt(value) : -1;
-  if (lone >= 0) throw new StoreError('store-invalid-value', `${where}: property "${column.property.name}" holds ${describeLoneSurrogate(value as string, lone)}`);
+  if (lone >= 0) throw new StoreError('store-invalid-value', `${where(table, change)}: property "${column.property.name}" holds ${describeLoneSurrogate(value as string, lone)}`);
   const encoded = column.codec.encode(value);
   if (encoded === undefined) {
-    throw new StoreError('store-invalid-value', 
-      `${where}: property "${column.property.name}" (${describeType(column.property)}) expects ` +
+    throw new StoreError('store-invalid-value',
+      `${where(table, change)}: property "${column.property.name}" (${describeType(column.property)}) expects ` +
         `${column.codec.expects}, got ${describeValue(value)}`,
     );
   }
   return encoded;
 }
 
-function checkedText(value: unknown, what: string): string | null {
-  if (typeof value === 'string' && loneSurrogateAt(value) >= 0) throw new StoreError('store-invalid-value', `${what} holds ${describeLoneSurrogate(value, loneSurrogateAt(value))}`);
+function checkedText(value: unknown, what: () => string): string | null {
+  if (typeof value === 'string' && loneSurrogateAt(value) >= 0) throw new StoreError('store-invalid-value', `${what()} holds ${describeLoneSurrogate(value, loneSurrogateAt(value))}`);
   if (value === null || typeof value === 'string') return value;
-  throw new StoreError('store-invalid-value', `${what} expects a string or null, got ${describeValue(value)}`);
+  throw new StoreError('store-invalid-value', `${what()} expects a string or null, got ${describeValue(value)}`);
 }

@@ -88,3 +88,23 @@ describe('system schema migration 5', () => {
     expect(await store.listRunLogs(1)).toEqual([{ at: '2024-01-01T00:01:00.000Z', level: 'info', message: 'completed' }]);
   });
 });
+
+describe('system schema migration 10', () => {
+  it('drops the _seq index of every managed table of an older file', async () => {
+    const path = stores.path();
+    const db = new Database(path);
+    for (const migration of migrations.slice(0, 9)) db.exec(migration as string);
+    db.pragma('user_version = 9');
+    db.exec(`CREATE TABLE "crm.contacts" (_key TEXT PRIMARY KEY, _seq INTEGER NOT NULL, _icon TEXT, _content TEXT, _updated_at TEXT, _version REAL, _version_cycle INTEGER, "Name" TEXT, "Age" REAL, "VIP" INTEGER)`);
+    db.exec(`CREATE INDEX "crm.contacts._seq" ON "crm.contacts" (_seq)`);
+    db.exec(`INSERT INTO _databases (name, created_at) VALUES ('crm.contacts', '2024-01-01T00:00:00.000Z')`);
+    db.close();
+
+    const store = stores.open();
+    await store.getRun(1);
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'crm.contacts'`).pluck().all()).toEqual(['sqlite_autoindex_crm.contacts_1']);
+    expect(after.pragma('user_version', { simple: true })).toBe(systemSchemaVersion);
+    after.close();
+  });
+});

@@ -98,13 +98,22 @@ function unstorable(change: UpsertChange, secrets: Redactor | undefined): Failed
   // Reported with its key (escaped in run history): a failure without a key would stop the sweep.
   const keyAt = loneSurrogateAt(change.key);
   if (keyAt >= 0) return { key: change.key, reason: `the key holds ${describeLoneSurrogate(change.key, keyAt)}; the record is not stored` };
-  const parts: [string, unknown][] = [['the key', change.key], ...Object.entries(change.properties).map(([name, value]): [string, unknown] => [`property "${name}"`, value]),
-    ['the icon', change.icon], ['the page content', change.pageContentMarkdown]];
-  for (const [part, value] of parts) {
-    const problem = textProblem(value, secrets);
-    if (problem) return { key: secrets ? secrets.redact(change.key) : change.key, reason: `${part} holds ${problem}; the record is not stored` };
+  // Per record: nothing is allocated unless a part has a problem.
+  let problem = textProblem(change.key, secrets);
+  if (problem) return unstored(change, secrets, 'the key', problem);
+  for (const name in change.properties) {
+    problem = textProblem(change.properties[name], secrets);
+    if (problem) return unstored(change, secrets, `property "${name}"`, problem);
   }
+  problem = textProblem(change.icon, secrets);
+  if (problem) return unstored(change, secrets, 'the icon', problem);
+  problem = textProblem(change.pageContentMarkdown, secrets);
+  if (problem) return unstored(change, secrets, 'the page content', problem);
   return undefined;
+}
+
+function unstored(change: UpsertChange, secrets: Redactor | undefined, part: string, problem: string): FailedRecord {
+  return { key: secrets ? secrets.redact(change.key) : change.key, reason: `${part} holds ${problem}; the record is not stored` };
 }
 
 /** What is wrong with the text in a value (a string, or strings inside lists and objects), if anything. */

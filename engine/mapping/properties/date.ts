@@ -46,6 +46,16 @@ function normalizeRange(raw: unknown): PropertyValue {
 }
 
 /**
+ * Already what dateTime stores (`2024-05-01T12:00:00.000Z`, a real instant): most APIs send it so,
+ * and it needs no parsing beyond the check. Anything else takes the strict parser.
+ */
+function isCanonicalInstant(raw: unknown): raw is string {
+  if (typeof raw !== 'string' || raw.length !== 24 || raw.charCodeAt(23) !== 90 /* Z */ || raw.charCodeAt(10) !== 84 /* T */) return false;
+  const ms = Date.parse(raw);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === raw;
+}
+
+/**
  * `dateFormat` date → YYYY-MM-DD (a date-time becomes its UTC date); dateTime → ISO-8601 UTC with
  * milliseconds; dateRange → { start, end }. Numbers are refused with a hint: whether 1700000000
  * is seconds or milliseconds is for the spec to say (fromEpochSeconds/fromEpochMillis).
@@ -55,6 +65,7 @@ export const date: PropertyType = {
     const format = property.dateFormat ?? 'date';
     if (format === 'dateRange') return normalizeRange(raw);
     if (raw === null || raw === undefined) return null;
+    if (format === 'dateTime' && isCanonicalInstant(raw)) return raw;
     const parsed = requireIsoDate(raw);
     return format === 'date' ? parsed.date : parsed.instant.toISOString();
   },

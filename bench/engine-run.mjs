@@ -8,7 +8,7 @@
  *
  * `items`: a replace backfill, offset-paged with a total. `delta`: the same records as an
  * incremental sync on updated_at. `--partitions K`: K shards read side by side. `--rate`: a pacer.
- * Prints one JSON line per cycle: { records, requests, ms, maxRssMb }.
+ * Prints one JSON line per cycle: { records, requests, ms, cpuMs, maxRssMb }.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,11 +66,13 @@ const opened = await openProject(configPath, { env: { ...process.env, BENCH_URL:
 try {
   for (let cycle = 0; cycle < Number(values.cycles); cycle++) {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const [summary] = await runProject(opened, { syncs: [values.sync] });
     const ms = performance.now() - started;
     if (summary.status !== 'completed') throw new Error(`${values.sync}: ${summary.status}: ${summary.error}`);
     const records = summary.upserted + summary.failed;
-    console.log(JSON.stringify({ records, requests: summary.requests, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    const cpu = process.cpuUsage(cpuStarted);
+    console.log(JSON.stringify({ records, requests: summary.requests, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   }
 } finally {
   await opened.close();

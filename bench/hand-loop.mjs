@@ -8,7 +8,7 @@
  *
  *   node bench/hand-loop.mjs --url URL --db FILE --client got|fetch [--in-flight K]
  *
- * Prints one JSON line: { records, requests, ms, maxRssMb }.
+ * Prints one JSON line: { records, requests, ms, cpuMs, maxRssMb }.
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ async function fetchPage(offset) {
 }
 
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 let records = 0;
 let requests = 0;
 if (inFlight === 1) {
@@ -80,4 +81,5 @@ if (inFlight === 1) {
 const ms = performance.now() - started;
 agent.destroy();
 db.close();
-console.log(JSON.stringify({ records, requests, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+const cpu = process.cpuUsage(cpuStarted);
+console.log(JSON.stringify({ records, requests, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

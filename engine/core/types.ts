@@ -174,6 +174,11 @@ export interface SyncDefinition<S = unknown> {
   /** How two changes of one row with equal versions tie (see EqualVersions). Default 'lastWins'. */
   equalVersions?: EqualVersions;
   /**
+   * `execute` may run for the next page while the current one commits (its request overlaps the
+   * write): it reads nothing a commit writes. Compiled specs say so; default false.
+   */
+  readAhead?: boolean;
+  /**
    * Replace syncs paired with a delta: when a new cycle starts, `snapshot` reads the delta's current
    * position (its state); a delta with no state yet starts from it.
    */

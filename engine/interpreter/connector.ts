@@ -133,6 +133,8 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     maxChangesPerCommit: maxChanges,
     partitions: compilePartitions(name, spec, deps),
     partitionConcurrency: spec.partitionConcurrency ?? 1,
+    // A page reads only its request and its state; the page log it reads on resume is never ahead.
+    readAhead: true,
     execute: sealed(execute, seal),
   };
   if (mode === 'incremental') definition.fullSyncEveryMs = fullSyncEveryMs(name, spec.fullSync);

@@ -3,7 +3,7 @@
  * by page — execute, guard, commit with its state, journal, tell. A partition stops between pages,
  * never inside one, so what is committed is always a whole result.
  */
-import type { FailedRecord, Partition, SyncDefinition, SyncMetrics } from '../core/types.js';
+import type { ExecuteResult, FailedRecord, Partition, RateLimitWait, SyncDefinition, SyncMetrics } from '../core/types.js';
 import type { CommitResult, Cycle, LockOwner } from '../store/store.js';
 import { SyncError } from '../core/errors.js';
 import { failpoint } from '../core/failpoints.js';
@@ -103,43 +103,96 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
   let state = start.state;
   const cycleStartedAt = new Date(cycle.startedAt);
   const pageLog = () => run.store.readPageLog(sync.name, partition.key);
-  for (;;) {
-    // Stop between pages, never inside one: what is committed is always a whole result.
-    if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
-    if (halt.failed) return;
-    const before = { requests: run.metrics.requests, retries: run.metrics.retries };
-    const result = await sync.execute(state, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal: run.abortSignal, pageLog });
-    assertValidResult(sync, partition, result, state);
-    // A failure's key and reason quote source data, which may echo a secret: stored and shown redacted.
-    const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
-    const requests = run.metrics.requests - before.requests;
-    const retries = run.metrics.retries - before.retries;
-    const waits = run.waits.take(partition.key);
-    const fact = (committed: CommitResult): CommitFact => ({
-      type: 'commit', partition: partition.key, committed, failed, requests, retries, requestsSoFar: requestsSoFar(shared.run),
-      progress: result.progress, partitionDone: !result.hasMore,
-    });
-    let journaled: ReturnType<RunJournal['commit']> | undefined;
-    const committed = await run.store.commit({
-      runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
-      changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
-      equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
-      journal: (outcome) => (journaled = run.teller.journal.commit(fact(outcome))).write,
-    }).catch((error: unknown) => {
-      // Nothing was written: the lines told before this page wait for the run's next write (its end).
-      run.teller.journal.restore(journaled?.before);
-      throw error;
-    });
-    failpoint('loop.committed');
-    run.totals.upserted += committed.upserted;
-    run.totals.deleted += committed.deleted;
-    run.totals.stale += committed.stale;
-    run.totals.failed += failed.length;
-    run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
-    for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
-    run.teller.committed(fact(committed));
-    if (result.deferredError) run.deferred.error ??= result.deferredError;
-    if (!result.hasMore) return;
-    state = result.nextState;
+  const execute = (from: unknown, signal: AbortSignal) => sync.execute(from, { partition, full: cycle.full, cycleStartedAt, metrics: run.metrics, signal, pageLog });
+  let ahead: ReadAhead | undefined;
+  try {
+    for (;;) {
+      // Stop between pages, never inside one: what is committed is always a whole result.
+      if (run.signal.aborted) throw new SyncError('cancelled', `${sync.name}: cancelled`);
+      if (halt.failed) return;
+      const before = ahead?.before ?? { requests: run.metrics.requests, retries: run.metrics.retries };
+      const result = ahead ? await ahead.result : await execute(state, run.abortSignal);
+      ahead = undefined;
+      const requests = run.metrics.requests - before.requests;
+      const retries = run.metrics.retries - before.retries;
+      const waits = run.waits.take(partition.key);
+      assertValidResult(sync, partition, result, state);
+      // The next page's request goes out while this one commits (not the next part of a split page: it needs no request).
+      if (sync.readAhead && result.hasMore && !result.pageLog && !run.signal.aborted && !halt.failed) {
+        ahead = readAhead((signal) => execute(result.nextState, signal), run);
+        await ahead.sent;
+      }
+      await commitPage(sync, partition, cycle, run, shared, { result, requests, retries, waits });
+      if (!result.hasMore) return;
+      state = result.nextState;
+    }
+  } finally {
+    ahead?.discard();
   }
+}
+
+/** The next page's execute, started before the current page commits. */
+interface ReadAhead {
+  result: Promise<ExecuteResult>;
+  /** Counters as they stood when it started: its requests are its own page's. */
+  before: { requests: number; retries: number };
+  signal: AbortSignal;
+  /** One turn of the event loop: the request is on its way before the (synchronous) commit runs. */
+  sent: Promise<void>;
+  /** Not used after all (the run stops or fails): aborted, and its outcome ignored. */
+  discard(): void;
+}
+
+function readAhead(start: (signal: AbortSignal) => Promise<ExecuteResult>, run: CycleRun): ReadAhead {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(run.abortSignal.reason);
+  run.abortSignal.addEventListener('abort', onAbort, { once: true });
+  const before = { requests: run.metrics.requests, retries: run.metrics.retries };
+  const ahead: ReadAhead = {
+    before, signal: controller.signal, result: undefined as unknown as Promise<ExecuteResult>,
+    sent: new Promise((resolve) => setImmediate(resolve)),
+    discard: () => {
+      controller.abort(new SyncError('cancelled', 'read ahead not used'));
+      ahead.result.catch(() => undefined);
+    },
+  };
+  ahead.result = start(controller.signal).finally(() => run.abortSignal.removeEventListener('abort', onAbort));
+  return ahead;
+}
+
+interface PageToCommit {
+  result: ExecuteResult;
+  requests: number;
+  retries: number;
+  waits: RateLimitWait[];
+}
+
+async function commitPage(sync: SyncDefinition, partition: Partition, cycle: Cycle, run: CycleRun, shared: PartitionShared, page: PageToCommit): Promise<void> {
+  const { result, requests, retries, waits } = page;
+  // A failure's key and reason quote source data, which may echo a secret: stored and shown redacted.
+  const failed = (result.failed ?? []).map((failure) => ({ key: failure.key === null ? null : run.redact(failure.key), reason: run.redact(failure.reason) }));
+  const fact = (committed: CommitResult): CommitFact => ({
+    type: 'commit', partition: partition.key, committed, failed, requests, retries, requestsSoFar: requestsSoFar(shared.run),
+    progress: result.progress, partitionDone: !result.hasMore,
+  });
+  let journaled: ReturnType<RunJournal['commit']> | undefined;
+  const committed = await run.store.commit({
+    runId: run.runId, lock: run.lock, cycle, partition: partition.key, database: sync.database,
+    changes: result.changes, failed, requests, retries, nextState: result.nextState, pageLog: result.pageLog, partitionDone: !result.hasMore,
+    equalVersions: sync.equalVersions, waits: waits.length, waitedMs: waits.reduce((sum, wait) => sum + wait.ms, 0),
+    journal: (outcome) => (journaled = run.teller.journal.commit(fact(outcome))).write,
+  }).catch((error: unknown) => {
+    // Nothing was written: the lines told before this page wait for the run's next write (its end).
+    run.teller.journal.restore(journaled?.before);
+    throw error;
+  });
+  failpoint('loop.committed');
+  run.totals.upserted += committed.upserted;
+  run.totals.deleted += committed.deleted;
+  run.totals.stale += committed.stale;
+  run.totals.failed += failed.length;
+  run.unkeyed.count += failed.filter((failure) => failure.key === null).length;
+  for (const failure of failed) if (run.failures.length < MAX_FAILURES_IN_SUMMARY) run.failures.push(failure);
+  run.teller.committed(fact(committed));
+  if (result.deferredError) run.deferred.error ??= result.deferredError;
 }

@@ -17,7 +17,7 @@ const ISO =
 
 const MONTH_LENGTHS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function daysInMonth(year: number, month: number): number {
+export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeap(year) ? 29 : MONTH_LENGTHS[month - 1];
 }
 

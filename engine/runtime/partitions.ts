@@ -153,10 +153,12 @@ function readAhead(start: (signal: AbortSignal) => Promise<ExecuteResult>, run: 
     sent: new Promise((resolve) => setImmediate(resolve)),
     discard: () => {
       controller.abort(new SyncError('cancelled', 'read ahead not used'));
-      ahead.result.catch(() => undefined);
     },
   };
   ahead.result = start(controller.signal).finally(() => run.abortSignal.removeEventListener('abort', onAbort));
+  // Handled from the start: it may fail before the loop awaits it (after the commit), which must not
+  // count as an unhandled rejection; the loop still sees the failure when it awaits the result.
+  ahead.result.catch(() => undefined);
   return ahead;
 }
 

@@ -86,6 +86,9 @@ const accepts: Record<string, Accept[]> = {
     [definition('date', { dateFormat: 'date' }), '2024-03-01T23:30:00Z', '2024-03-01'],
     [definition('date'), '2024-03-01', '2024-03-01'],
     [definition('date', { dateFormat: 'dateTime' }), '2024-03-01T10:00:00+02:00', '2024-03-01T08:00:00.000Z'],
+    // Already canonical: kept as it is.
+    [definition('date', { dateFormat: 'dateTime' }), '2024-02-29T23:59:59.999Z', '2024-02-29T23:59:59.999Z'],
+    [definition('date', { dateFormat: 'dateTime' }), '0001-01-01T00:00:00.000Z', '0001-01-01T00:00:00.000Z'],
     [definition('date', { dateFormat: 'dateTime' }), '2024-03-01T10:00:00.123456Z', '2024-03-01T10:00:00.123Z'],
     [definition('date', { dateFormat: 'dateTime' }), '2024-03-01 10:00:00', '2024-03-01T10:00:00.000Z'],
     [definition('date', { dateFormat: 'dateTime' }), '2024-03-01T10:00-0530', '2024-03-01T15:30:00.000Z'],
@@ -214,6 +217,13 @@ const rejects: Record<string, Reject[]> = {
     [definition('date'), '2023-02-29', "unparsable date: '2023-02-29'"],
     [definition('date'), '2024-13-01', "unparsable date: '2024-13-01'"],
     [definition('date', { dateFormat: 'dateTime' }), '2024-01-01T24:00:00Z', "unparsable date: '2024-01-01T24:00:00Z'"],
+    // Canonical in shape, not a real instant.
+    [definition('date', { dateFormat: 'dateTime' }), '2024-02-30T10:00:00.000Z', "unparsable date: '2024-02-30T10:00:00.000Z'"],
+    [definition('date', { dateFormat: 'dateTime' }), '2023-02-29T00:00:00.000Z', "unparsable date: '2023-02-29T00:00:00.000Z'"],
+    [definition('date', { dateFormat: 'dateTime' }), '2024-13-01T00:00:00.000Z', "unparsable date: '2024-13-01T00:00:00.000Z'"],
+    [definition('date', { dateFormat: 'dateTime' }), '2024-01-01T23:60:00.000Z', "unparsable date: '2024-01-01T23:60:00.000Z'"],
+    [definition('date', { dateFormat: 'dateTime' }), '2024-01-01T23:00:60.000Z', "unparsable date: '2024-01-01T23:00:60.000Z'"],
+    [definition('date', { dateFormat: 'dateTime' }), '2024-01-01T24:00:00.000Z', "unparsable date: '2024-01-01T24:00:00.000Z'"],
     [definition('date', { dateFormat: 'dateTime' }), '01/02/2024', "unparsable date: '01/02/2024'"],
     [
       definition('date'),

@@ -1,5 +1,5 @@
 import type { PropertyValue } from '../../core/types.js';
-import { requireIsoDate, type ParsedDate } from '../iso-date.js';
+import { daysInMonth, requireIsoDate, type ParsedDate } from '../iso-date.js';
 import { MappingError, show } from '../mapping-error.js';
 import type { PropertyType } from './type.js';
 
@@ -50,10 +50,26 @@ function normalizeRange(raw: unknown): PropertyValue {
  * and it needs no parsing beyond the check. Anything else takes the strict parser.
  */
 function isCanonicalInstant(raw: unknown): raw is string {
-  if (typeof raw !== 'string' || raw.length !== 24 || raw.charCodeAt(23) !== 90 /* Z */ || raw.charCodeAt(10) !== 84 /* T */) return false;
-  const ms = Date.parse(raw);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === raw;
+  if (typeof raw !== 'string' || raw.length !== 24) return false;
+  for (let i = 0; i < 24; i++) {
+    const code = raw.charCodeAt(i);
+    const expected = CANONICAL_SEPARATORS[i];
+    if (expected === undefined ? code < 48 || code > 57 : code !== expected) return false;
+  }
+  const year = 100 * twoDigits(raw, 0) + twoDigits(raw, 2);
+  const month = twoDigits(raw, 5);
+  const day = twoDigits(raw, 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && twoDigits(raw, 11) <= 23 && twoDigits(raw, 14) <= 59 && twoDigits(raw, 17) <= 59;
 }
+
+/** The number of the two digits at `at` (already checked to be digits). */
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
+
+/** `YYYY-MM-DDThh:mm:ss.sssZ`: the character code at each separator; digits elsewhere. */
+const CANONICAL_SEPARATORS: (number | undefined)[] = [];
+for (const [at, char] of [[4, '-'], [7, '-'], [10, 'T'], [13, ':'], [16, ':'], [19, '.'], [23, 'Z']] as const) CANONICAL_SEPARATORS[at] = char.charCodeAt(0);
 
 /**
  * `dateFormat` date → YYYY-MM-DD (a date-time becomes its UTC date); dateTime → ISO-8601 UTC with

@@ -16,6 +16,7 @@ import { readEnv, type Env } from './env.js';
 import { Redactor } from '../http/redact.js';
 import { displayPath } from './display.js';
 import type { StorageOrigin } from '../store/errors.js';
+import type { RunRetention } from '../store/store.js';
 
 export interface LoadedConnector {
   name: string;
@@ -37,7 +38,7 @@ export interface LoadedProject {
   configPath: string;
   configDir: string;
   /** `path` is absolute; default <configDir>/data/syncspec.db. `origin` says where it is configured, for messages. */
-  storage: { type: 'sqlite'; path: string; busyTimeoutMs?: number; origin: StorageOrigin };
+  storage: { type: 'sqlite'; path: string; busyTimeoutMs?: number; origin: StorageOrigin; history: RunRetention };
   /** How many syncs run at once (syncs of one connector still run one after another). Default 4. */
   concurrency: number;
   connectors: LoadedConnector[];
@@ -52,6 +53,8 @@ export interface LoadOptions {
 
 const DEFAULT_DATABASE = './data/syncspec.db';
 const DEFAULT_CONCURRENCY = 4;
+/** As the config schema's defaults for `history`. */
+const DEFAULT_HISTORY: RunRetention = { keepDays: 30, keepRuns: 100 };
 
 export async function loadProject(
   configPath: string,
@@ -100,6 +103,7 @@ export async function loadProject(
       path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE),
       busyTimeoutMs: config.database?.busyTimeoutMs,
       origin: storageOrigin(source, configFile),
+      history: { keepDays: config.history?.keepDays ?? DEFAULT_HISTORY.keepDays, keepRuns: config.history?.keepRuns ?? DEFAULT_HISTORY.keepRuns },
     },
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     connectors,

@@ -34,6 +34,19 @@ export interface SyncspecConfig {
    */
   concurrency?: number;
   /**
+   * How long run history is kept: finished runs with their log lines and failed records. Pruned as runs finish.
+   */
+  history?: {
+    /**
+     * Finished runs older than this many days are removed, with their log lines and failed records.
+     */
+    keepDays?: number;
+    /**
+     * The latest runs of each sync that are always kept, whatever their age (status and runs list read them).
+     */
+    keepRuns?: number;
+  };
+  /**
    * Connector instances by name. The name prefixes table names (NAME.DATABASE) and sync names (NAME.SYNC).
    */
   connectors: {

@@ -15,6 +15,12 @@ import type { RunEvent } from './run-types.js';
 
 /** How long told lines may wait for the run's next write before they are written on their own. */
 const FLUSH_AFTER_MS = 1000;
+/**
+ * A run's first commits each get a line; after that one in COMMITS_SAMPLED does (failed records
+ * always do), so a million-record backfill leaves a few hundred lines, and its end line the totals.
+ */
+const COMMITS_LOGGED = 20;
+const COMMITS_SAMPLED = 100;
 
 export interface CommitFact {
   type: 'commit';
@@ -42,6 +48,7 @@ export class RunJournal {
   private percent: number | undefined;
   private progress = new RunProgress(1);
   private timer: NodeJS.Timeout | undefined;
+  private commits = 0;
 
   constructor(
     private readonly store: Store,
@@ -71,7 +78,13 @@ export class RunJournal {
     const before = this.take();
     const { partition, committed, failed, requests, retries } = fact;
     const percent = this.progress.update(partition, fact.progress, fact.partitionDone) ?? before?.progress;
-    const entries = [...(before?.entries ?? []), ...commitEntries({ partition, ...committed, failed, requests, retries }, this.redact)];
+    const [line, ...warnings] = commitEntries({ partition, ...committed, failed, requests, retries }, this.redact);
+    this.commits++;
+    const logged = this.commits <= COMMITS_LOGGED || this.commits % COMMITS_SAMPLED === 0;
+    const sampling = this.commits === COMMITS_LOGGED + 1
+      ? [{ at: line.at, level: 'info' as const, message: `${COMMITS_LOGGED} pages committed: from here on one commit in ${COMMITS_SAMPLED} is logged (the end line has the totals)` }]
+      : [];
+    const entries = [...(before?.entries ?? []), ...sampling, ...(logged ? [line] : []), ...warnings];
     return { write: { entries, ...(percent !== undefined && { progress: percent }) }, before };
   }
 

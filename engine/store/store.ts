@@ -99,6 +99,13 @@ export interface CommitBatch {
   journal?: (committed: CommitResult) => RunJournalWrite | undefined;
 }
 
+/** How long finished runs stay in run history (config `history`): the store prunes as runs finish. */
+export interface RunRetention {
+  keepDays: number;
+  /** The latest runs of each sync kept whatever their age. */
+  keepRuns: number;
+}
+
 /** What the run journal hands the store to write: log lines, and the run's percent when it has one. */
 export interface RunJournalWrite {
   entries: RunLogEntry[];

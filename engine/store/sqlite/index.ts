@@ -53,7 +53,7 @@ export class SqliteStore implements Store {
    * must exist: see openConnection). `lockTimeoutMs`: when a lock whose heartbeat stopped is stale
    * (default LOCK_TIMEOUT_MS); `busyTimeoutMs`: how long a write waits for another process's lock.
    */
-  constructor(readonly file: string, options: SqliteStoreOptions = {}) {
+  constructor(readonly file: string, private readonly options: SqliteStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.db = openConnection(file, { access: options.access ?? 'write', busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     try {
@@ -244,8 +244,10 @@ export class SqliteStore implements Store {
 
   async finishRun(runId: number, outcome: RunOutcome, journal?: RunJournalWrite): Promise<void> {
     writeTransaction(this.db, () => {
-      this.runs.finishRun(runId, outcome, this.now());
+      const now = this.now();
+      this.runs.finishRun(runId, outcome, now);
       if (journal) this.journalInTransaction(runId, journal);
+      if (this.options.history) this.runs.prune(runId, this.options.history, now);
     });
   }
 

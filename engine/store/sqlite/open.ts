@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { StorageOrigin } from '../errors.js';
-import type { Store } from '../store.js';
+import type { RunRetention, Store } from '../store.js';
 import type { Access } from './connection.js';
 import type { Clock } from '../../core/clock.js';
 import { storageFailure } from './failures.js';
@@ -21,6 +21,8 @@ export interface SqliteConfig {
   origin?: StorageOrigin;
   /** What stamps run history, cycles and locks; default the system clock. */
   clock?: Clock;
+  /** How long finished runs are kept; default forever. */
+  history?: RunRetention;
 }
 
 export function openSqliteStore(config: SqliteConfig): Store {
@@ -31,8 +33,8 @@ export function openSqliteStore(config: SqliteConfig): Store {
   try {
     // Nothing has run yet: what a reader sees is an empty store, and the file is not created for it.
     store = access === 'read' && !existsSync(config.path)
-      ? new SqliteStore(':memory:', { busyTimeoutMs, clock: config.clock })
-      : new SqliteStore(config.path, { access, busyTimeoutMs, clock: config.clock });
+      ? new SqliteStore(':memory:', { busyTimeoutMs, clock: config.clock, history: config.history })
+      : new SqliteStore(config.path, { access, busyTimeoutMs, clock: config.clock, history: config.history });
   } catch (error) {
     throw translate(error);
   }

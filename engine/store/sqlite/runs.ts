@@ -5,7 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { FailedRecord } from '../../core/types.js';
-import type { PendingRun, RunOutcome, RunRecord, RunStatus, RunTrigger } from '../store.js';
+import type { PendingRun, RunOutcome, RunRecord, RunRetention, RunStatus, RunTrigger } from '../store.js';
 import type { Connection } from './connection.js';
 import { escapeLoneSurrogates } from '../../core/text.js';
 import { StoreError } from '../errors.js';
@@ -85,6 +85,7 @@ export class Runs {
   private readonly listAll: Statement;
   private readonly listOfSync: Statement;
   private readonly failuresOf: Statement;
+  private readonly pruneOld: Statement;
 
   constructor(db: Connection) {
     this.insert = db.prepare(`INSERT INTO _runs (sync, status, started_at, "trigger") VALUES (?, 'running', ?, ?) RETURNING id`);
@@ -110,6 +111,12 @@ export class Runs {
     this.listAll = db.prepare('SELECT * FROM _runs ORDER BY id DESC LIMIT ?');
     this.listOfSync = db.prepare('SELECT * FROM _runs WHERE sync = ? ORDER BY id DESC LIMIT ?');
     this.failuresOf = db.prepare('SELECT key, reason FROM _run_failures WHERE run_id = ? ORDER BY id');
+    // The sync's latest `keep` runs bound what may go: ids below the lowest of them.
+    this.pruneOld = db.prepare(
+      `DELETE FROM _runs WHERE sync = (SELECT sync FROM _runs WHERE id = @runId) AND status IN ('completed', 'failed', 'cancelled')
+         AND ended_at < @before
+         AND id < (SELECT MIN(id) FROM (SELECT id FROM _runs WHERE sync = (SELECT sync FROM _runs WHERE id = @runId) ORDER BY id DESC LIMIT @keep))`,
+    );
   }
 
   start(sync: string, trigger: RunTrigger, now: string): number {
@@ -173,6 +180,15 @@ export class Runs {
     const error = [escapeLoneSurrogates(outcome.error ?? null), outcome.errorCode ?? null, outcome.errorKind ?? null];
     const { changes } = this.finish.run(outcome.status, now, ...error, deleted, ...totals, runId);
     if (changes === 0) throw new StoreError('store-unknown-run', `Run ${runId} does not exist`);
+  }
+
+  /**
+   * Removes the finished runs of `runId`'s sync older than `keepDays` (their log lines and failures
+   * go with them: ON DELETE CASCADE), except the latest `keepRuns`. Returns how many went.
+   */
+  prune(runId: number, retention: RunRetention, now: string): number {
+    const before = new Date(Date.parse(now) - retention.keepDays * 86_400_000).toISOString();
+    return this.pruneOld.run({ runId, before, keep: retention.keepRuns }).changes;
   }
 
   /** Marks every run of `sync` still `running` as failed with `error`; returns how many. Queued (pending) runs stay queued. */

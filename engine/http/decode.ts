@@ -8,6 +8,7 @@
  * another attempt. Markup does not: an HTML page where JSON belongs is a login page, a wrong base URL or
  * an API that moved — a person must look.
  */
+import { isUtf8 } from 'node:buffer';
 import { excerpt } from './errors.js';
 import type { Redactor } from './redact.js';
 
@@ -42,6 +43,12 @@ export function lenientText(body: Buffer, contentType: string | undefined): stri
 }
 
 function decodeText(body: Buffer, charset: string | undefined): { ok: true; value: string } | Extract<Decoded, { ok: false }> {
+  // UTF-8, the common case: checked and decoded natively, without a decoder per answer (a BOM is
+  // dropped, as TextDecoder drops it).
+  if ((charset === undefined || charset === 'utf-8' || charset === 'utf8') && isUtf8(body)) {
+    const text = body.toString('utf8');
+    return { ok: true, value: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  }
   let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(charset ?? 'utf-8', { fatal: true });
@@ -74,7 +81,7 @@ function firstInvalidUtf8(bytes: Buffer): number | undefined {
 }
 
 function parseJson(text: string, type: string, status: number, redactor: Redactor): Decoded {
-  if (text.trim() === '') return { ok: true, value: null };
+  if (!/\S/.test(text)) return { ok: true, value: null };
   const markup = type.includes('html') || type.includes('xml') || /^\s*</.test(text);
   if (!markup) {
     try {

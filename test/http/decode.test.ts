@@ -30,6 +30,14 @@ async function names(project: ApiProject): Promise<unknown[]> {
 }
 
 describe('charsets', () => {
+  test('UTF-8 with a byte order mark is read as if it had none', async () => {
+    const api = await answering(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":[{"id":"1","name":"Zoë"}]}')]), 'application/json');
+    const project = apiProject(api.url, itemsSpec());
+    const result = await project.cli('run', project.config);
+    expect(result.code, result.stdout).toBe(0);
+    expect(await names(project)).toEqual(['Zoë']);
+  });
+
   test('a declared charset=iso-8859-1 is decoded as such', async () => {
     const api = await answering(Buffer.from('{"data":[{"id":"1","name":"Café Müller"}]}', 'latin1'), 'application/json; charset=ISO-8859-1');
     const project = apiProject(api.url, itemsSpec());

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { ReadError, RequestError, TimeoutError } from 'got';
+import got, { ReadError, RequestError, TimeoutError, type Got } from 'got';
 import { headerValue, requestUrl, type HttpRequest } from './request.js';
 import { RETRIABLE_NETWORK_CODES } from './retry.js';
 
@@ -71,8 +71,10 @@ export function toExchange(request: HttpRequest): Exchange {
 
 export function createTransport(options: TransportOptions): Transport {
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  // Options that never change, merged once: got normalizes what a request adds to them, no more.
+  const client = got.extend({ timeout: { request: options.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent });
   return {
-    exchange: (request, signal) => exchange(request, signal, options, agent),
+    exchange: (request, signal) => exchange(client, request, signal, options),
     close() {
       agent.http.destroy();
       agent.https.destroy();
@@ -80,18 +82,13 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-function exchange(request: Exchange, signal: AbortSignal | undefined, options: TransportOptions, agent: { http: http.Agent; https: https.Agent }): Promise<RawAnswer> {
+function exchange(client: Got, request: Exchange, signal: AbortSignal | undefined, options: TransportOptions): Promise<RawAnswer> {
   const { maxBytes } = options;
   return new Promise<RawAnswer>((resolve, reject) => {
-    const stream = got.stream(request.url, {
+    const stream = client.stream(request.url, {
       method: request.method as 'GET',
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
-      timeout: { request: options.timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      agent,
     });
     // Our own listener, removed when the exchange ends: got's stays on a long-lived signal, one per request.
     const onAbort = () => stream.destroy(new TransportError('network', false, 'aborted'));

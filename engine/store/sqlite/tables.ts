@@ -133,7 +133,7 @@ export class ManagedTables {
     const propertyColumns = table.columns.map((column) => `, ${column.quoted} ${column.codec.sqlType}`).join('');
     this.db.exec(
       `CREATE TABLE ${table.quoted} (_key TEXT PRIMARY KEY, _seq INTEGER NOT NULL, _icon TEXT, _content TEXT, ` +
-        `_updated_at TEXT, _version REAL, _version_cycle INTEGER${propertyColumns})`,
+        `_updated_at TEXT, _version REAL, _version_cycle INTEGER${propertyColumns}) WITHOUT ROWID`,
     );
     this.db.prepare('INSERT INTO _databases (name, created_at) VALUES (?, ?)').run(table.name, new Date().toISOString());
     return true;

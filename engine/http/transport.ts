@@ -7,7 +7,12 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { ReadError, RequestError, TimeoutError, type Got } from 'got';
+import type { Got } from 'got';
+
+type GotModule = typeof import('got');
+/** got, loaded with the first request: commands that send none (validate, status) start without it. */
+let gotModule: Promise<GotModule> | undefined;
+const loadGot = (): Promise<GotModule> => (gotModule ??= import('got'));
 import { headerValue, requestUrl, type HttpRequest } from './request.js';
 import { RETRIABLE_NETWORK_CODES } from './retry.js';
 
@@ -72,9 +77,11 @@ export function toExchange(request: HttpRequest): Exchange {
 export function createTransport(options: TransportOptions): Transport {
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   // Options that never change, merged once: got normalizes what a request adds to them, no more.
-  const client = got.extend({ timeout: { request: options.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent });
+  let client: Promise<Got> | undefined;
+  const clientOf = () => (client ??= loadGot().then(({ default: got }) =>
+    got.extend({ timeout: { request: options.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent })));
   return {
-    exchange: (request, signal) => exchange(client, request, signal, options),
+    exchange: async (request, signal) => exchange(await clientOf(), await loadGot(), request, signal, options),
     close() {
       agent.http.destroy();
       agent.https.destroy();
@@ -82,7 +89,7 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-function exchange(client: Got, request: Exchange, signal: AbortSignal | undefined, options: TransportOptions): Promise<RawAnswer> {
+function exchange(client: Got, lib: GotModule, request: Exchange, signal: AbortSignal | undefined, options: TransportOptions): Promise<RawAnswer> {
   const { maxBytes } = options;
   return new Promise<RawAnswer>((resolve, reject) => {
     const stream = client.stream(request.url, {
@@ -117,12 +124,12 @@ function exchange(client: Got, request: Exchange, signal: AbortSignal | undefine
     });
     stream.on('error', (error: unknown) => {
       settle();
-      reject(toTransportError(error, options.timeoutMs));
+      reject(toTransportError(lib, error, options.timeoutMs));
     });
   });
 }
 
-function toTransportError(error: unknown, timeoutMs: number): unknown {
+function toTransportError({ ReadError, RequestError, TimeoutError }: GotModule, error: unknown, timeoutMs: number): unknown {
   if (error instanceof TransportError) return error;
   // got wraps what the stream was destroyed with.
   if (error instanceof RequestError && error.cause instanceof TransportError) return error.cause;

@@ -3,8 +3,9 @@
  * object per line otherwise (CI, services, files). Every message and string field passes through
  * `redact`, so a secret that reached an error text never reaches a log.
  */
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyModule from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -18,12 +19,18 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** pino-pretty, loaded for a terminal only: JSON lines (CI, services) never need it. */
+function loadPretty(): typeof prettyModule {
+  const loaded = createRequire(import.meta.url)('pino-pretty') as typeof prettyModule & { default?: typeof prettyModule };
+  return loaded.default ?? loaded;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;
   const human = options.pretty ?? Boolean((destination as { isTTY?: boolean }).isTTY);
   // On a terminal the message says it all; the fields stay in the JSON form (and in run history).
   const stream = human
-    ? pretty({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', hideObject: true, sync: true })
+    ? loadPretty()({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', hideObject: true, sync: true })
     : destination;
   return pino(
     {

@@ -1,11 +1,13 @@
 import { MappingError, show } from './mapping-error.js';
 import { parseUrl } from './properties/url.js';
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on first use: building it loads ICU's segmentation data, which start-up should not pay for.
+let segmenter: Intl.Segmenter | undefined;
 // Pictographs, flags (regional-indicator pairs) and keycaps (1️⃣); a bare digit or letter is not an icon.
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
 
 function isEmoji(text: string): boolean {
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   const graphemes = [...segmenter.segment(text)];
   return graphemes.length === 1 && EMOJI.test(text);
 }

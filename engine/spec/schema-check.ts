@@ -7,15 +7,16 @@
  * for is chosen from its JSON type (and, for maps, from which branch's required keys it has), and
  * the value is validated again against that branch alone, so only relevant errors are shown.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import connectorSchema from '../../schemas/connector.schema.json' with { type: 'json' };
 import configSchema from '../../schemas/config.schema.json' with { type: 'json' };
 import type { Diagnostic, DocPath, Locator } from './diagnostics.js';
 import { Reporter } from './diagnostics.js';
 import { describeKeyword, describeTypes, describeValue, jsonTypeOf, type Issue } from './schema-messages.js';
 import { didYouMean } from '../core/suggest.js';
-import { parseJsonPath } from '../extract/jsonpath-syntax.js';
+import { formats } from './jsonpath-format.js';
+import * as precompiled from './validators.generated.js';
 
 export type SchemaName = 'connector' | 'config';
 
@@ -40,7 +41,11 @@ class SchemaIndex {
   private readonly pointers = new WeakMap<object, { schema: SchemaName; pointer: string }>();
 
   constructor() {
-    this.ajv = new Ajv2020({
+    // Loaded only for a document with problems: a valid one never needs ajv (validators.generated.ts).
+    const require = createRequire(import.meta.url);
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormatsModule = require('ajv-formats') as { default?: unknown };
+    this.ajv = new Ajv({
       allErrors: true,
       discriminator: true,
       verbose: true,
@@ -49,10 +54,10 @@ class SchemaIndex {
       strictRequired: true,
       allowUnionTypes: true,
     });
-    const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
+    const addFormats = (addFormatsModule.default ?? addFormatsModule) as (ajv: Ajv2020) => void;
     addFormats(this.ajv);
     // The spec's JSONPaths, checked by the parser the runtime compiles them with (jsonpath-syntax.ts).
-    this.ajv.addFormat('jsonpath', { type: 'string', validate: (text: string) => parseJsonPath(text).ok });
+    this.ajv.addFormat('jsonpath', formats.jsonpath);
     for (const [name, schema] of Object.entries(schemas) as [SchemaName, Schema][]) {
       this.ajv.addSchema(schema);
       this.index(name, schema, '#');
@@ -90,8 +95,13 @@ class SchemaIndex {
 let shared: SchemaIndex | undefined;
 const schemaIndex = (): SchemaIndex => (shared ??= new SchemaIndex());
 
-/** Validates `source.value` against the named schema; returns diagnostics (empty when valid). */
+/**
+ * Validates `source.value` against the named schema; returns diagnostics (empty when valid). A
+ * valid document is told by the validators compiled at build time; only one with problems compiles
+ * the schemas here, for errors that point into them.
+ */
 export function checkSchema(name: SchemaName, source: Locator & { value: unknown }): Diagnostic[] {
+  if ((precompiled[name] as (data: unknown) => boolean)(source.value)) return [];
   const index = schemaIndex();
   const validate = index.validator(name);
   const issues: Issue[] = [];

@@ -89,7 +89,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const paginate = spec.paginate as Paginator | undefined;
   const sender = deps.http.senderFor(spec.pacer);
   const streamSpec = { request: spec.request, records: spec.records, paginate, objects: true };
-  const stream = compileStream(streamSpec, sender, deps.http.baseUrl);
+  const stream = compileStream(streamSpec, sender, deps.http.baseUrl, { pageConcurrency: spec.pageConcurrency });
   const mapper = compileRecordMapper({ database: deps.database, map: spec.map, primaryKey: spec.primaryKey, icon: spec.icon, content: spec.content });
   const mode = spec.mode ?? 'replace';
   const schedule = parseSchedule(deps.schedule);

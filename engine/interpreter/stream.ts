@@ -1,7 +1,8 @@
 /**
  * A stream is a request, a paginator and a record selector: it fetches one page at a position
- * and says where the next page is. Shared by syncs, parent listings and delete streams. It keeps
- * no state between calls; positions are plain JSON so they can live in checkpoints.
+ * and says where the next page is. Shared by syncs, parent listings and delete streams. Positions
+ * are plain JSON so they can live in checkpoints; what a stream keeps between calls is only the
+ * pages it fetches ahead (`pageConcurrency`), which a process that restarts simply fetches again.
  */
 import type { Paginator, Request } from '../spec/types.generated.js';
 import type { HttpRequest, HttpResponse } from '../http/request.js';
@@ -50,10 +51,12 @@ export interface Stream {
   describe(position: unknown, ctx: TemplateContext): string;
 }
 
-export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: string): Stream {
+export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: string, options: { pageConcurrency?: number } = {}): Stream {
   const build = compileRequest(spec.request);
   const paginator = compilePaginator(spec.paginate, baseUrl);
   const recordsPath = spec.records ?? '$[*]';
+  const ahead = new PagesAhead(options.pageConcurrency ?? 1);
+  const requestAt = (position: unknown, ctx: TemplateContext) => paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position);
   return {
     pageSize: paginator.pageSize,
     firstPosition: () => paginator.first(),
@@ -65,12 +68,18 @@ export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: strin
     },
     describe: (position, ctx) => describeRequest(resolved(paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position), baseUrl)),
     async fetch(position, ctx, io) {
-      const request = paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position);
-      const response = await http.send(request, io);
+      const request = requestAt(position, ctx);
+      const response = await (ahead.take(request, ctx) ?? http.send(request, io));
       const described = describeRequest(response.request ?? request);
       const records = selectRecords(recordsPath, response.body, described);
       if (spec.objects) requireObjects(records, recordsPath, described);
-      return { records, response, next: paginator.next({ response, records, position }) };
+      const next = paginator.next({ response, records, position });
+      if (!next.done && ahead.wanted()) {
+        for (const at of paginator.ahead({ response, records, position }, next.position, ahead.count)) {
+          ahead.send(requestAt(at, ctx), ctx, () => http.send(requestAt(at, ctx), io));
+        }
+      }
+      return { records, response, next };
     },
   };
 }
@@ -91,4 +100,41 @@ function requireObjects(records: unknown[], path: string, request: string): void
 /** The request with its URL resolved against the base URL, as the client would send it. */
 function resolved(request: HttpRequest, baseUrl: string): HttpRequest {
   return { ...request, url: resolveUrl(baseUrl, request.url) };
+}
+
+/**
+ * The pages fetched ahead of the walk, by request. A request is taken when the walk reaches it;
+ * one the walk asks for that was not fetched ahead (a short page moved the offsets) drops them all.
+ * Keys hold the cycle's `now`, so a page fetched for one cycle never serves another.
+ */
+class PagesAhead {
+  private readonly pages = new Map<string, Promise<HttpResponse>>();
+
+  constructor(readonly count: number) {}
+
+  wanted(): boolean {
+    return this.count > 1;
+  }
+
+  take(request: HttpRequest, ctx: TemplateContext): Promise<HttpResponse> | undefined {
+    if (!this.wanted()) return undefined;
+    const key = keyOf(request, ctx);
+    const page = this.pages.get(key);
+    if (page === undefined) this.pages.clear();
+    else this.pages.delete(key);
+    return page;
+  }
+
+  send(request: HttpRequest, ctx: TemplateContext, send: () => Promise<HttpResponse>): void {
+    const key = keyOf(request, ctx);
+    if (this.pages.has(key)) return;
+    const page = send();
+    // Its failure is the walk's when it reaches the page; unawaited until then, it is not unhandled.
+    page.catch(() => undefined);
+    this.pages.set(key, page);
+  }
+}
+
+function keyOf(request: HttpRequest, ctx: TemplateContext): string {
+  return JSON.stringify([ctx.now ?? null, request.method, request.url, request.query, request.headers, request.body ?? null, request.form ?? null]);
 }

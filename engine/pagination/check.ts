@@ -24,6 +24,23 @@ export function checkPaginator(paginator: Paginator): PaginatorIssue[] {
   return [...own, ...stop.filter((issue) => !said.has(issue.path.join('.')))];
 }
 
+/**
+ * `pageConcurrency` above 1 needs pages whose positions are known ahead: a style with `ahead`
+ * (offset, pageNumber), a page size, and `stop.total` to tell where the pages end.
+ */
+export function checkPageConcurrency(paginator: Paginator | undefined, concurrency: number | undefined): PaginatorIssue[] {
+  if (concurrency === undefined || concurrency <= 1) return [];
+  const style = styleOf(paginator);
+  const stop = paginator && 'stop' in paginator ? paginator.stop : undefined;
+  const fits = style.ahead !== undefined && stop?.total !== undefined && paginator !== undefined && 'pageSize' in paginator && paginator.pageSize !== undefined;
+  if (fits) return [];
+  return [{
+    path: [], code: 'bad-page-concurrency',
+    message: `pageConcurrency ${concurrency} needs ${listOf(typesWhere((s) => s.ahead), 'or')} pagination with a pageSize and stop.total, ` +
+      'so that the positions of the pages ahead are known; this paginator cannot fetch pages ahead',
+  }];
+}
+
 /** An issue as compile reports it, e.g. `syncs.contacts.paginate.stop.total: stop.total applies to …`. */
 export function describeIssue(where: string, issue: PaginatorIssue): string {
   return `${[where, ...issue.path].join('.')}: ${issue.message}`;

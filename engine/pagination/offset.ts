@@ -14,5 +14,6 @@ export const offset: PaginatorStyle<PaginateOffset, number> = {
     position === undefined ? request : placeValue(request, toTarget(spec.param ?? 'offset'), position),
   nextPosition: (spec, page) => (page.position ?? spec.start ?? 0) + page.records.length,
   pastTotal: (_spec, totalRecords, next) => next >= totalRecords,
+  ahead: (_spec, next, n, pageSize) => (pageSize === undefined ? undefined : next + n * pageSize),
   progress: (spec, at, page) => (typeof at === 'number' ? at - (spec.start ?? 0) + (page.recordsDone ?? page.records) : undefined),
 };

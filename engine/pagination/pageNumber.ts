@@ -11,6 +11,7 @@ export const pageNumber: PaginatorStyle<PaginatePageNumber, number> = {
     position === undefined ? request : placeValue(request, toTarget(spec.param ?? 'page'), position),
   nextPosition: (spec, page) => (page.position ?? spec.start ?? 1) + 1,
   pastTotal: (spec, totalPages, next) => next - (spec.start ?? 1) >= totalPages,
+  ahead: (_spec, next, n) => next + n,
   // A page counts once all of it is committed.
   progress: (spec, at, page) => (typeof at === 'number' ? at - (spec.start ?? 1) + (page.recordsDone === undefined ? 1 : 0) : undefined),
 };

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Paginator } from '../spec/types.generated.js';
 import { jsonEqual } from '../extract/jsonEqual.js';
+import { selectFirst } from '../extract/jsonpath.js';
 import { describeRequest, type HttpRequest, type HttpResponse } from '../http/request.js';
 import type { Redactor } from '../http/redact.js';
 import { PaginationError } from './errors.js';
@@ -46,6 +47,11 @@ export interface CompiledPaginator {
   /** The request for a page: the page size parameter when the spec names one, and the position put in place. */
   apply(request: HttpRequest, position: unknown): HttpRequest;
   next(page: PageResult): NextPage;
+  /**
+   * The positions of up to `count` pages from `next` on (itself first) that the total the page
+   * announced says exist, were every page full; none for a style that cannot tell them ahead.
+   */
+  ahead(page: PageResult, next: Position, count: number): Position[];
   /** What {{cursor}} is for this position (keyset, requery), or undefined to keep the sync's own cursor. */
   templateCursor(position: unknown): TemplateCursor | undefined;
 }
@@ -128,6 +134,17 @@ export function compilePaginator(
         );
       }
       return { done: false, position: digest === undefined ? { at: next } : { at: next, previousPage: digest } };
+    },
+    ahead(page, next, count) {
+      const total = stopSpec.total === undefined ? undefined : Number(selectFirst(stopSpec.total, page.response.body));
+      if (!style.ahead || !pastTotal || total === undefined || !Number.isFinite(total)) return [];
+      const positions: Position[] = [];
+      for (let n = 0; n < count; n++) {
+        const at = style.ahead(resolved, next.at, n, pageSize?.value);
+        if (at === undefined || pastTotal(resolved, total, at)) break;
+        positions.push({ at });
+      }
+      return positions;
     },
     templateCursor: (position) => style.cursor?.at(styleAt(position)),
   };

@@ -45,6 +45,12 @@ export interface PaginatorStyle<S, P> {
   /** For `stop.total`: whether `next` lies past the total the response announced. Styles without it reject `total`. */
   pastTotal?(spec: S, total: number, next: P): boolean;
   /**
+   * The position `n` pages past `next`, were every page full: what lets pages be fetched ahead
+   * (`pageConcurrency`) once the total is known. Styles whose next position depends on the
+   * response (tokens, URLs) have none.
+   */
+  ahead?(spec: S, next: P, n: number, pageSize: number | undefined): P | undefined;
+  /**
    * With `stop.total`: how far a cycle is at the page fetched at `at`, in the unit of the total (pages,
    * records); undefined when `at` says nothing (a position of another shape).
    */

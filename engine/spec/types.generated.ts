@@ -961,6 +961,10 @@ export interface Sync {
    */
   partitionConcurrency?: number;
   /**
+   * How many pages of this sync may be fetched at once, for offset and pageNumber pagination with a pageSize and stop.total: once a page tells the total, the next pages are requested ahead (each through the pacer). Pages still commit one at a time, in order, each with its checkpoint.
+   */
+  pageConcurrency?: number;
+  /**
    * Database property name → value source.
    */
   map: {

@@ -6,7 +6,7 @@
  */
 import type { Paginator } from '../types.generated.js';
 import { formatPath, type DocPath } from '../diagnostics.js';
-import { checkPaginator } from '../../pagination/check.js';
+import { checkPageConcurrency, checkPaginator } from '../../pagination/check.js';
 import { pagesByCursor } from '../../pagination/facts.js';
 import { parseSchedule } from '../../schedule/parse.js';
 import { suggestion } from '../../core/suggest.js';
@@ -22,6 +22,9 @@ export function checkSyncs(ctx: SpecContext): void {
     checkPacerAndSchedule(ctx, checked);
     checkRequestPath(ctx, checked.request.request.path, ctx.raw.syncs[checked.name].request, [...checked.path, 'request']);
     checkPaginatorRules(checked.paginator, [...checked.path, 'paginate'], ctx);
+    for (const issue of checkPageConcurrency(checked.paginator, checked.sync.pageConcurrency)) {
+      ctx.report.error([...checked.path, 'pageConcurrency'], issue.code, issue.message);
+    }
     checkDeleteStream(ctx, checked);
     checkAnchorRequest(ctx, checked);
     checkCycles(ctx, checked);

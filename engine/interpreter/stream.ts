@@ -76,7 +76,8 @@ export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: strin
       const next = paginator.next({ response, records, position });
       if (!next.done && ahead.wanted()) {
         for (const at of paginator.ahead({ response, records, position }, next.position, ahead.count)) {
-          ahead.send(requestAt(at, ctx), ctx, () => http.send(requestAt(at, ctx), io));
+          const page = requestAt(at, ctx);
+          ahead.send(page, ctx, () => http.send(page, io));
         }
       }
       return { records, response, next };

@@ -18,6 +18,8 @@ describe('loadProject', () => {
       type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db'), busyTimeoutMs: undefined,
       // No database.path in the config: messages say the default path is used.
       origin: { configFile: 'test/fixtures/validate/minimal/config.yaml' },
+      // No history in the config: the schema's defaults.
+      history: { keepDays: 30, keepRuns: 100 },
     });
     expect(project?.configDir).toBe(join(fixtures, 'minimal'));
     expect(project?.concurrency).toBe(4);

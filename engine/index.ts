@@ -8,6 +8,7 @@
 import type { DatabaseDefinition, Execute, SyncDefinition, SyncMode, Schedule, Partition, SyncMetrics } from './core/types.js';
 import type { Database } from './spec/types.generated.js';
 import { toDatabaseDefinition } from './spec/databases.js';
+import { withDefaults } from './spec/defaults.js';
 import { parseSchedule } from './schedule/parse.js';
 import { SyncError } from './core/errors.js';
 
@@ -29,7 +30,7 @@ export { SyncError, ResyncRequired } from './core/errors.js';
  * The table is named exactly `name`; relations name other library databases by their names.
  */
 export function defineDatabase(name: string, database: Database): DatabaseDefinition {
-  return toDatabaseDefinition('', name, database);
+  return toDatabaseDefinition('', name, withDefaults('connector', database, 'database'));
 }
 
 export interface SyncInput<S> {

@@ -5,7 +5,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { SyncspecConfig } from './types.generated.js';
-import type { ConnectorSpec } from '../spec/types.generated.js';
+import type { ConnectorModel } from '../spec/model.generated.js';
+import type { ConfigModel } from './model.generated.js';
+import { withDefaults } from '../spec/defaults.js';
 import { Reporter, cleanWhere, hasErrors, sortDiagnostics, type Diagnostic } from '../spec/diagnostics.js';
 import { parseSource, type SpecSource } from '../spec/source.js';
 import { readSourceText } from '../spec/read-source.js';
@@ -24,8 +26,8 @@ export interface LoadedConnector {
   specPath: string;
   /** As shown in diagnostics. */
   specFile: string;
-  /** Resolved: `use` merged. */
-  spec: ConnectorSpec;
+  /** The model: `use` merged, the schema's defaults applied. */
+  spec: ConnectorModel;
   /** To locate paths of the spec at runtime. */
   source: SpecSource;
   /** Config values and declared defaults. */
@@ -38,7 +40,7 @@ export interface LoadedProject {
   configPath: string;
   configDir: string;
   /** `path` is absolute; default <configDir>/data/syncspec.db. `origin` says where it is configured, for messages. */
-  storage: { type: 'sqlite'; path: string; busyTimeoutMs?: number; origin: StorageOrigin; history: RunRetention };
+  storage: { type: 'sqlite'; path: string; busyTimeoutMs: number; origin: StorageOrigin; history: RunRetention };
   /** How many syncs run at once (syncs of one connector still run one after another). Default 4. */
   concurrency: number;
   connectors: LoadedConnector[];
@@ -51,10 +53,6 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-const DEFAULT_DATABASE = './data/syncspec.db';
-const DEFAULT_CONCURRENCY = 4;
-/** As the config schema's defaults for `history`. */
-const DEFAULT_HISTORY: RunRetention = { keepDays: 30, keepRuns: 100 };
 
 export async function loadProject(
   configPath: string,
@@ -95,17 +93,18 @@ export async function loadProject(
   diagnostics.push(...report.diagnostics);
   const sorted = sortDiagnostics(diagnostics.map((d) => ({ ...d, message: redactor.redact(d.message) })));
   if (hasErrors(sorted)) return { diagnostics: sorted };
+  const model = withDefaults<ConfigModel>('config', config);
   const project: LoadedProject = {
     configPath: absoluteConfig,
     configDir,
     storage: {
       type: 'sqlite',
-      path: resolve(configDir, config.database?.path ?? DEFAULT_DATABASE),
-      busyTimeoutMs: config.database?.busyTimeoutMs,
+      path: resolve(configDir, model.database.path),
+      busyTimeoutMs: model.database.busyTimeoutMs,
       origin: storageOrigin(source, configFile),
-      history: { keepDays: config.history?.keepDays ?? DEFAULT_HISTORY.keepDays, keepRuns: config.history?.keepRuns ?? DEFAULT_HISTORY.keepRuns },
+      history: model.history,
     },
-    concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+    concurrency: model.concurrency,
     connectors,
   };
   return { project, diagnostics: sorted };

@@ -3,7 +3,7 @@
  * JSON equality — `equals: true` does not match the string "true" — and a field that is null counts as
  * absent for `exists`, since APIs write "no deletion date" as `deleted_at: null`.
  */
-import type { Condition } from '../spec/types.generated.js';
+import type { Condition } from '../spec/model.generated.js';
 import { jsonEqual } from './jsonEqual.js';
 import { compileJsonPath } from './jsonpath.js';
 

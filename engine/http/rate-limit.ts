@@ -5,23 +5,21 @@
  * need no configuration. GitHub's pair is recognized even beside a spec's own (the schema promises it):
  * the spec's pair is read first. Pure functions of the headers and the clock; the client acts on them.
  */
-import type { RateLimit } from '../spec/types.generated.js';
+import type { RateLimit } from '../spec/model.generated.js';
+import type { RateLimit as WrittenRateLimit } from '../spec/types.generated.js';
+import { withDefaults } from '../spec/defaults.js';
 import { headerValue, type HttpResponse } from './request.js';
 
 type Headers = HttpResponse['headers'];
 
-/** `api.rateLimit` with its defaults applied: what the client reads. */
-export interface RateLimitRules {
-  remainingHeader: string;
-  /** `count`: the requests left (`39`); `usedOfLimit`: used/limit (`39/40`, Shopify's leaky bucket). */
-  remainingFormat: RemainingFormat;
-  resetHeader: string;
-  resetFormat: ResetFormat;
-  /** A spent budget with no reset to wait for (a leaky bucket): pause this long before the next request. */
-  backoffMs: number;
-}
+/**
+ * `api.rateLimit` with its defaults applied (the model's): what the client reads. `remainingFormat`
+ * `count` is the requests left (`39`), `usedOfLimit` used/limit (`39/40`, Shopify's leaky bucket);
+ * `backoffMs` is how long a spent budget with no reset to wait for (a leaky bucket) pauses requests.
+ */
+export type RateLimitRules = RateLimit;
 
-export type RemainingFormat = NonNullable<RateLimit['remainingFormat']>;
+export type RemainingFormat = RateLimit['remainingFormat'];
 
 /** A reset header value → the epoch ms at which the budget refills; NaN when the value is not in that format. */
 type ResetReader = (value: string, now: number) => number;
@@ -35,28 +33,17 @@ const resetFormats = {
   seconds: (value, now) => now + numeric(value) * 1000,
   httpDate: (value) => Date.parse(value),
   iso: (value) => (/^\s*\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN),
-} satisfies Record<NonNullable<RateLimit['resetFormat']>, ResetReader>;
+} satisfies Record<RateLimit['resetFormat'], ResetReader>;
 
 export type ResetFormat = keyof typeof resetFormats;
 
-/** GitHub's headers: `x-ratelimit-remaining: 0`, `x-ratelimit-reset: 1704164645` (Unix seconds). */
-export const DEFAULT_RATE_LIMIT: RateLimitRules = {
-  remainingHeader: 'x-ratelimit-remaining',
-  remainingFormat: 'count',
-  resetHeader: 'x-ratelimit-reset',
-  resetFormat: 'epochSeconds',
-  backoffMs: 1000,
-};
-
-export function rateLimitRules(spec: RateLimit | undefined): RateLimitRules {
-  return {
-    remainingHeader: spec?.remainingHeader ?? DEFAULT_RATE_LIMIT.remainingHeader,
-    remainingFormat: spec?.remainingFormat ?? DEFAULT_RATE_LIMIT.remainingFormat,
-    resetHeader: spec?.resetHeader ?? DEFAULT_RATE_LIMIT.resetHeader,
-    resetFormat: spec?.resetFormat ?? DEFAULT_RATE_LIMIT.resetFormat,
-    backoffMs: spec?.backoffMs ?? DEFAULT_RATE_LIMIT.backoffMs,
-  };
+/** `api.rateLimit` as written, with the schema's defaults applied. */
+export function rateLimitRules(spec: WrittenRateLimit | undefined): RateLimitRules {
+  return withDefaults<RateLimitRules>('connector', spec ?? {}, 'rateLimit');
 }
+
+/** The schema's defaults, GitHub's headers: `x-ratelimit-remaining: 0`, `x-ratelimit-reset: 1704164645` (Unix seconds). */
+export const DEFAULT_RATE_LIMIT: RateLimitRules = rateLimitRules(undefined);
 
 const USED_OF_LIMIT = /^\s*(\d+)\s*\/\s*(\d+)\s*$/;
 

@@ -6,7 +6,7 @@
  * for a timestamp delta without a request, now − its buffer.
  */
 import type { SyncDefinition } from '../core/types.js';
-import type { Anchor, Sync } from '../spec/types.generated.js';
+import type { Anchor, Sync } from '../spec/model.generated.js';
 import { SyncError } from '../core/errors.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { describeRequest } from '../http/request.js';

@@ -5,9 +5,8 @@
  */
 import type { Partition, SyncDefinition } from '../core/types.js';
 import type { LoadedConnector } from '../config/load.js';
-import type { Paginator, Sync } from '../spec/types.generated.js';
+import type { Paginator, Sync } from '../spec/model.generated.js';
 import { toDatabaseDefinition } from '../spec/databases.js';
-import { DEFAULT_FULL_SYNC } from '../spec/filters.js';
 import { parseSchedule } from '../schedule/parse.js';
 import { compileValueTemplate, type TemplateContext } from '../template/render.js';
 import { selectFirst } from '../extract/jsonpath.js';
@@ -28,7 +27,6 @@ import type { PacerRegistry } from './pacers.js';
 import { compileVersion } from './version.js';
 import { createStateSeal, type StateSeal } from './seal.js';
 import type { SpecState } from './state-format.js';
-import { DEFAULT_WALK_LIMITS } from './walk-guard.js';
 
 export interface CompiledConnector {
   name: string;
@@ -38,8 +36,6 @@ export interface CompiledConnector {
   redact(text: string): string;
   close(): void;
 }
-
-const DEFAULT_MAX_CHANGES = 100;
 
 export function compileConnector(loaded: LoadedConnector, shared: { pacers: PacerRegistry }): CompiledConnector {
   const { spec, name: connector, vars, secrets } = loaded;
@@ -56,7 +52,7 @@ export function compileConnector(loaded: LoadedConnector, shared: { pacers: Pace
     const result = compileSync(`${connector}.${syncName}`, syncSpec, {
       connector, syncs: spec.syncs,
       database: databases.get(syncSpec.database)!, http, vars, secrets, parent,
-      schedule: loaded.syncOverrides[syncName]?.schedule ?? syncSpec.schedule ?? 'manual',
+      schedule: loaded.syncOverrides[syncName]?.schedule ?? syncSpec.schedule,
     });
     compiled.set(syncName, result);
     return result;
@@ -91,17 +87,14 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const streamSpec = { request: spec.request, records: spec.records, paginate, objects: true };
   const stream = compileStream(streamSpec, sender, deps.http.baseUrl, { pageConcurrency: spec.pageConcurrency });
   const mapper = compileRecordMapper({ database: deps.database, map: spec.map, primaryKey: spec.primaryKey, icon: spec.icon, content: spec.content });
-  const mode = spec.mode ?? 'replace';
+  const mode = spec.mode;
   const schedule = parseSchedule(deps.schedule);
   if (!schedule.ok) throw new SyncError('bad-schedule', `${name}: ${schedule.message}`);
   const incremental = mode === 'incremental' && spec.cursor
     ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: isPagedByCursor(paginate) }
     : undefined;
-  const maxChanges = spec.maxChangesPerCommit ?? DEFAULT_MAX_CHANGES;
-  const limits = {
-    pages: spec.maxPagesPerCycle ?? DEFAULT_WALK_LIMITS.pages,
-    records: spec.maxRecordsPerCycle ?? DEFAULT_WALK_LIMITS.records,
-  };
+  const maxChanges = spec.maxChangesPerCommit;
+  const limits = { pages: spec.maxPagesPerCycle, records: spec.maxRecordsPerCycle };
   // The sync's own walks resync (its records and its delete stream); a child listing its records as partitions does not.
   const walkSender = spec.resync ? resyncingSender(sender, spec.resync) : sender;
   const records: RecordRules = {
@@ -132,7 +125,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
     name, database: deps.database, mode, schedule: schedule.schedule,
     maxChangesPerCommit: maxChanges,
     partitions: compilePartitions(name, spec, deps),
-    partitionConcurrency: spec.partitionConcurrency ?? 1,
+    partitionConcurrency: spec.partitionConcurrency,
     // A page reads only its request and its state; the page log it reads on resume is never ahead.
     readAhead: true,
     execute: sealed(execute, seal),
@@ -174,9 +167,8 @@ function sealed(execute: SyncDefinition<SpecState>['execute'], seal: StateSeal):
   };
 }
 
-/** `fullSync`: an interval (7d, 24h, 30m, 45s) in ms, or null for `off`. Default 7 days. */
-function fullSyncEveryMs(name: string, fullSync: string | undefined): number | null {
-  const text = fullSync ?? DEFAULT_FULL_SYNC;
+/** `fullSync`: an interval (7d, 24h, 30m, 45s) in ms, or null for `off`. */
+function fullSyncEveryMs(name: string, text: string): number | null {
   if (text === 'off') return null;
   const parsed = parseSchedule(text);
   if (!parsed.ok || parsed.schedule.kind !== 'interval') {

@@ -5,7 +5,7 @@
  * loses to an older write delivered later, nor removes a row written after it.
  */
 import type { Change, FailedRecord } from '../core/types.js';
-import type { DeleteStream, Paginator } from '../spec/types.generated.js';
+import type { DeleteStream, Paginator } from '../spec/model.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { keyText, isBlankKey } from '../mapping/key-text.js';
 import { cursorRules } from './cursor.js';

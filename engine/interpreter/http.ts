@@ -6,7 +6,6 @@
 import type { LoadedConnector } from '../config/load.js';
 import { createHttpClient, createTokenHttp, type HttpClient } from '../http/client.js';
 import { createAuthenticator } from '../http/auth/registry.js';
-import { rateLimitRules } from '../http/rate-limit.js';
 import { Redactor } from '../http/redact.js';
 import { compileTemplate } from '../template/render.js';
 import { readsSecrets } from '../template/secrets.js';
@@ -20,8 +19,6 @@ export interface ConnectorHttp {
   close(): void;
 }
 
-const DEFAULT_RETRY = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-
 export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry): ConnectorHttp {
   const { spec, vars, secrets } = loaded;
   const redactor = new Redactor();
@@ -31,16 +28,16 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
   const apiHeaders = Object.entries(spec.api.headers ?? {});
   const headers = Object.fromEntries(apiHeaders.map(([name, source]) => [name, compileTemplate(source, 'header')(context)]));
   const common = {
-    timeoutMs: spec.api.timeoutMs ?? 30_000,
+    timeoutMs: spec.api.timeoutMs,
     maxResponseBytes: spec.api.maxResponseBytes,
-    retry: { ...DEFAULT_RETRY, ...spec.api.retry },
+    retry: spec.api.retry,
     redactor,
   };
   const credentials = {
     credentialHeaders: apiHeaders.filter(([, source]) => readsSecrets(source)).map(([name]) => name),
     credentialOrigins: spec.api.credentialOrigins ?? [],
   };
-  const rateLimit = rateLimitRules(spec.api.rateLimit);
+  const rateLimit = spec.api.rateLimit;
   const tokenHttp = createTokenHttp(common);
   const auth = createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp });
   const clients = new Map<string, HttpClient>();

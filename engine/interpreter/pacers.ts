@@ -3,7 +3,7 @@
  * the API's, not the sync's.
  */
 import { Pacer } from '../http/pacer.js';
-import type { Pacer as PacerSpec } from '../spec/types.generated.js';
+import type { Pacer as PacerSpec } from '../spec/model.generated.js';
 
 export class PacerRegistry {
   private readonly pacers = new Map<string, Pacer>();

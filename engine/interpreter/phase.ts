@@ -13,7 +13,7 @@
  *   maximum over every record (not the last one) makes newest-first feeds safe (placement.ts).
  */
 import type { Change, ExecuteContext, FailedRecord, PageLogUpdate } from '../core/types.js';
-import type { Cursor as CursorSpec, Paginator } from '../spec/types.generated.js';
+import type { Cursor as CursorSpec, Paginator } from '../spec/model.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { pagesByCursor } from '../pagination/facts.js';
 import { describeRequest } from '../http/request.js';

@@ -6,7 +6,7 @@
  * older ones. Either way the cursor never moves past a record not consumed.
  */
 import type { ExecuteContext, FailedRecord } from '../core/types.js';
-import type { Cursor as CursorSpec } from '../spec/types.generated.js';
+import type { Cursor as CursorSpec } from '../spec/model.generated.js';
 import { SyncError } from '../core/errors.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { canonicalValue, comparePositions, describeRaw, timestampMs, type CursorPosition, type CursorRules } from './cursor.js';

@@ -4,7 +4,7 @@
  * from the page position, not counted in memory, so a resumed cycle (or a page split over several
  * commits, fetched once) reports where it really stands.
  */
-import type { Paginator } from '../spec/types.generated.js';
+import type { Paginator } from '../spec/model.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { styleOf } from '../pagination/facts.js';
 

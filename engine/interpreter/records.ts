@@ -4,7 +4,7 @@
  * be read, is reported with its key and reason and the rest of the page proceeds.
  */
 import type { Change, FailedRecord, UpsertChange } from '../core/types.js';
-import type { Condition } from '../spec/types.generated.js';
+import type { Condition } from '../spec/model.generated.js';
 import type { Redactor } from '../http/redact.js';
 import { describeLoneSurrogate, loneSurrogateAt } from '../core/text.js';
 import { matchesCondition } from '../extract/conditions.js';

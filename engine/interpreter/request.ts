@@ -3,7 +3,7 @@
  * for where it lands: path segments percent-encoded, query values by URLSearchParams, header
  * values checked for line breaks, JSON bodies serialized structurally (never by string pasting).
  */
-import type { Request } from '../spec/types.generated.js';
+import type { Request } from '../spec/model.generated.js';
 import type { CredentialFields, HttpRequest } from '../http/request.js';
 import { compileBody, compileTemplate, type TemplateContext } from '../template/render.js';
 import { bodyReadsSecrets, readsSecrets } from '../template/secrets.js';

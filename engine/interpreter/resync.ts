@@ -3,7 +3,7 @@
  * error body). They become ResyncRequired, on which the runtime abandons the cycle and runs a full
  * one at once; every other failure passes through unchanged.
  */
-import type { Resync } from '../spec/types.generated.js';
+import type { Resync } from '../spec/model.generated.js';
 import { ResyncRequired } from '../core/errors.js';
 import { compileCondition } from '../extract/conditions.js';
 import { HttpError } from '../http/errors.js';

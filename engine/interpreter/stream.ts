@@ -4,7 +4,7 @@
  * are plain JSON so they can live in checkpoints; what a stream keeps between calls is only the
  * pages it fetches ahead (`pageConcurrency`), which a process that restarts simply fetches again.
  */
-import type { Paginator, Request } from '../spec/types.generated.js';
+import type { Paginator, Request } from '../spec/model.generated.js';
 import type { HttpRequest, HttpResponse } from '../http/request.js';
 import type { SyncMetrics } from '../core/types.js';
 import { describeRequest, resolveUrl } from '../http/request.js';
@@ -16,7 +16,7 @@ import { compileRequest } from './request.js';
 
 export interface StreamSpec {
   request: Request;
-  records?: string;
+  records: string;
   paginate?: Paginator;
   /**
    * The records are mapped, so they must be objects: a records path that selects only scalars (ids,
@@ -54,7 +54,7 @@ export interface Stream {
 export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: string, options: { pageConcurrency?: number } = {}): Stream {
   const build = compileRequest(spec.request);
   const paginator = compilePaginator(spec.paginate, baseUrl);
-  const recordsPath = spec.records ?? '$[*]';
+  const recordsPath = spec.records;
   const ahead = new PagesAhead(options.pageConcurrency ?? 1);
   const requestAt = (position: unknown, ctx: TemplateContext) => paginator.apply(build({ ...ctx, page: { size: paginator.pageSize } }), position);
   return {

@@ -18,8 +18,6 @@ export interface WalkLimits {
   records: number;
 }
 
-export const DEFAULT_WALK_LIMITS: WalkLimits = { pages: 100_000, records: 10_000_000 };
-
 /** How far the cycle's walk is, as kept in the page state. */
 export interface WalkCount {
   pages: number;

@@ -1,4 +1,4 @@
-import type { ConvertChain, ConvertStep } from '../spec/types.generated.js';
+import type { ConvertChain, ConvertStep } from '../spec/model.generated.js';
 import { formatUtcDate, requireIsoDate } from './iso-date.js';
 import { MappingError, show } from './mapping-error.js';
 import { parseBoolean } from './properties/checkbox.js';

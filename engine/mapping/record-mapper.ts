@@ -1,13 +1,13 @@
 import { SyncError } from '../core/errors.js';
 import type { DatabaseDefinition, FailedRecord, PropertyDefinition, PropertyValue, UpsertChange } from '../core/types.js';
-import type { ValueSource } from '../spec/types.generated.js';
+import type { ValueSource } from '../spec/model.generated.js';
 import { parseIcon } from './icon.js';
 import { isBlankKey, keyText } from './key-text.js';
 import { MappingError, mappingSpecError, show } from './mapping-error.js';
 import { asText } from './properties/as-text.js';
 import { propertyTypes } from './properties/registry.js';
 import type { PropertyType } from './properties/type.js';
-import { compileValueSource, type CompiledValueSource, type SourceScope, type StructuredForm } from './value-source.js';
+import { compileValueSource, type CompiledValueSource, type SourceScope } from './value-source.js';
 
 export interface MapContext {
   vars: Record<string, unknown>;
@@ -49,12 +49,6 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The property type a structured value-source form builds a value for. */
-function fitsStructured(form: StructuredForm, property: PropertyDefinition): boolean {
-  if (form === 'dateRange') return property.type === 'date' && property.dateFormat === 'dateRange';
-  return property.type === form;
-}
-
 function compileProperty(database: DatabaseDefinition, name: string, source: ValueSource): MappedProperty {
   const where = `map.${name}`;
   const property = database.properties.find((p) => p.name === name);
@@ -63,16 +57,16 @@ function compileProperty(database: DatabaseDefinition, name: string, source: Val
     throw mappingSpecError(`${where}: database ${database.name} has no property '${name}' (properties: ${names})`);
   }
   const compiled = compileValueSource(source, where);
-  if (compiled.structured && !fitsStructured(compiled.structured, property)) {
+  if (compiled.structured && !compiled.structured.fits(property)) {
     const kind = property.type === 'date' ? `date (format ${property.dateFormat ?? 'date'})` : property.type;
-    throw mappingSpecError(`${where}: a ${compiled.structured} value does not fit ${name}, a ${kind} property`);
+    throw mappingSpecError(`${where}: a ${compiled.structured.name} value does not fit ${name}, a ${kind} property`);
   }
   return { property, type: propertyTypes[property.type], source: compiled };
 }
 
 function compileScalar(source: ValueSource, where: string): CompiledValueSource {
   const compiled = compileValueSource(source, where);
-  if (compiled.structured) throw mappingSpecError(`${where}: a ${compiled.structured} value does not fit here`);
+  if (compiled.structured) throw mappingSpecError(`${where}: a ${compiled.structured.name} value does not fit here`);
   return compiled;
 }
 
@@ -87,7 +81,7 @@ function compileKey(input: RecordMapperInput, mapped: readonly MappedProperty[])
     throw mappingSpecError(`map: nothing is mapped to the primary key property '${pk}'; map it or give primaryKey`);
   }
   if (keyProperty.source.structured) {
-    throw mappingSpecError(`map.${pk}: a ${keyProperty.source.structured} value cannot be the primary key; give primaryKey`);
+    throw mappingSpecError(`map.${pk}: a ${keyProperty.source.structured.name} value cannot be the primary key; give primaryKey`);
   }
   // The key is the source's value, not the normalized property: a number column keyed 42 is row '42'.
   return { source: keyProperty.source, origin: `${pk} from ${keyProperty.source.description}` };

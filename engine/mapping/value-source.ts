@@ -1,8 +1,10 @@
-import type { ValueSource, ValueSourceObject } from '../spec/types.generated.js';
+import type { ValueSource, ValueSourceObject } from '../spec/model.generated.js';
 import { compileFirst, compileJsonPath } from '../extract/jsonpath.js';
 import { compileValueTemplate } from '../template/render.js';
 import { compileConvertChain } from './convert.js';
 import { mappingSpecError } from './mapping-error.js';
+import { structuredForms } from './properties/registry.js';
+import type { StructuredForm } from './properties/type.js';
 
 /** What a value source can read: the record being mapped, the config's vars, the partition. */
 export interface SourceScope {
@@ -12,16 +14,10 @@ export interface SourceScope {
 }
 
 /**
- * The object-building forms of a value source, each fit for one property type:
- * `{ start, end }` a date range, `{ url, name }` a file, `{ latitude, longitude, name, address }` a place.
+ * The object-building forms of a value source (`{ start, end }` a date range, `{ url, name }` a file,
+ * `{ latitude, longitude, name, address }` a place) are owned by the property types they build.
  */
-export const structuredForms = {
-  dateRange: ['start', 'end'],
-  file: ['url', 'name'],
-  place: ['latitude', 'longitude', 'name', 'address'],
-} as const satisfies Record<string, readonly (keyof ValueSourceObject)[]>;
-
-export type StructuredForm = keyof typeof structuredForms;
+export type { StructuredForm } from './properties/type.js';
 
 export interface CompiledValueSource {
   /** What the source reads, for messages: a JSONPath, a template, or "a constant". */
@@ -32,7 +28,7 @@ export interface CompiledValueSource {
 }
 
 const VALUE_KEYS = ['path', 'template', 'value'] as const;
-const STRUCTURED_KEYS = ['start', 'end', 'url', 'name', 'latitude', 'longitude', 'address'] as const;
+const STRUCTURED_KEYS = [...new Set(structuredForms.flatMap((form) => form.keys))];
 
 /**
  * A path that can match several nodes — wildcard, recursive descent, filter, union or slice —
@@ -93,27 +89,18 @@ function fromString(source: string, where: string): CompiledValueSource {
   return fromPath(source, where);
 }
 
-// Without these a record could never yield a value, so the spec is refused at load.
-const requiredFields: Record<StructuredForm, readonly string[]> = {
-  dateRange: ['start'],
-  file: ['url'],
-  place: ['latitude', 'longitude'],
-};
-
 function structuredFormOf(keys: string[], where: string): StructuredForm {
-  const fits = (Object.keys(structuredForms) as StructuredForm[]).filter((form) =>
-    keys.every((key) => (structuredForms[form] as readonly string[]).includes(key)),
-  );
+  const fits = structuredForms.filter((form) => keys.every((key) => form.keys.includes(key)));
   // `name` alone fits both file and place; the other key decides.
   const form = fits.length === 1 ? fits[0] : undefined;
   if (!form) {
-    const forms = Object.entries(structuredForms).map(([form, ks]) => `${form} (${ks.join(', ')})`);
+    const forms = structuredForms.map((f) => `${f.name} (${f.keys.join(', ')})`);
     throw mappingSpecError(
       `${where}: { ${keys.join(', ')} } fits no single form; a structured source uses the fields of ${forms.join(', ')}`,
     );
   }
-  const missing = requiredFields[form].filter((key) => !keys.includes(key));
-  if (missing.length > 0) throw mappingSpecError(`${where}: a ${form} source needs ${missing.join(' and ')}`);
+  const missing = form.required.filter((key) => !keys.includes(key));
+  if (missing.length > 0) throw mappingSpecError(`${where}: a ${form.name} source needs ${missing.join(' and ')}`);
   return form;
 }
 
@@ -129,7 +116,7 @@ function fromStructured(source: ValueSourceObject, keys: string[], where: string
     structured: form,
     evaluate(scope) {
       // Every field of the form is present (null when not given), so property types see one shape.
-      const value: Record<string, unknown> = Object.fromEntries(structuredForms[form].map((key) => [key, null]));
+      const value: Record<string, unknown> = Object.fromEntries(form.keys.map((key) => [key, null]));
       for (const [key, compiled] of fields) value[key] = compiled.evaluate(scope) ?? null;
       return value;
     },

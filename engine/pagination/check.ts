@@ -3,7 +3,7 @@
  * (stop.ts) with the style's facts. `validate` reports each issue at its place in the file; compile
  * (paginate.ts) refuses a paginator with any, so `run` never rejects a paginator `validate` accepted.
  */
-import type { Paginator } from '../spec/types.generated.js';
+import type { Paginator } from '../spec/model.generated.js';
 import { listOf, styleOf, typesWhere } from './facts.js';
 import { checkStop } from './stop.js';
 import type { PaginatorIssue } from './style.js';

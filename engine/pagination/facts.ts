@@ -2,7 +2,7 @@
  * What the rest of the engine asks about a paginator — validation, request templates, the interpreter —
  * answered from its style in the registry, so no list of types lives anywhere else.
  */
-import type { Paginator } from '../spec/types.generated.js';
+import type { Paginator } from '../spec/model.generated.js';
 import { paginators } from './registry.js';
 import type { CursorPaging, PaginatorStyle } from './style.js';
 

@@ -3,7 +3,7 @@
  * API-specific, so this style does not patch the request: the caller re-renders the request templates with
  * {{cursor.value}} / {{cursor.id}} taken from `cursor.at(position)`, and validate requires it to read them.
  */
-import type { PaginateKeyset } from '../spec/types.generated.js';
+import type { PaginateKeyset } from '../spec/model.generated.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';
 import type { PaginatorStyle } from './style.js';

@@ -1,5 +1,5 @@
 /** The next page's URL in an RFC 8288 Link header (GitHub, Shopify), resolved against the URL that answered. */
-import type { PaginateLinkHeader } from '../spec/types.generated.js';
+import type { PaginateLinkHeader } from '../spec/model.generated.js';
 import { findLink, parseLinkHeader } from '../http/link.js';
 import { headerValues } from '../http/request.js';
 import { PaginationError } from './errors.js';
@@ -12,7 +12,7 @@ export const linkHeader: PaginatorStyle<PaginateLinkHeader, string> = {
   firstPosition: () => undefined,
   applyPosition: (_spec, request, position) => applyUrl(request, position),
   nextPosition(spec, page) {
-    const rel = spec.rel ?? 'next';
+    const rel = spec.rel;
     const link = findLink(parseLinkHeader(headerValues(page.response.headers, 'link')), rel);
     if (link === undefined || link.uri === '') return undefined;
     try {

@@ -2,7 +2,7 @@
  * The body carries the next page's URL (Salesforce `nextRecordsUrl`, Microsoft Graph `@odata.nextLink`).
  * The URL replaces the request's URL and query: it already says everything the next page needs.
  */
-import type { PaginateNextUrl } from '../spec/types.generated.js';
+import type { PaginateNextUrl } from '../spec/model.generated.js';
 import { requestUrl, resolveUrl, type HttpRequest } from '../http/request.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';

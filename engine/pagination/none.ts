@@ -1,4 +1,4 @@
-import type { PaginateNone } from '../spec/types.generated.js';
+import type { PaginateNone } from '../spec/model.generated.js';
 import type { PaginatorStyle } from './style.js';
 
 /** One request, one page. */

@@ -6,7 +6,7 @@
  * error, never an endless loop.
  */
 import { createHash } from 'node:crypto';
-import type { Paginator } from '../spec/types.generated.js';
+import type { Paginator } from '../spec/model.generated.js';
 import { jsonEqual } from '../extract/jsonEqual.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { describeRequest, type HttpRequest, type HttpResponse } from '../http/request.js';

@@ -2,7 +2,7 @@
  * Where a value goes in a request — a query parameter, a header, or a dotted path in the JSON body — kept
  * apart from what the value is, so every style can send its position anywhere.
  */
-import type { PageSizeOrNumber, ParamTargetOrName } from '../spec/types.generated.js';
+import type { PageSizeOrNumber, ParamTargetOrName } from '../spec/model.generated.js';
 import type { HttpRequest } from '../http/request.js';
 import { PaginationError } from './errors.js';
 
@@ -18,7 +18,7 @@ export interface PageSize {
 }
 
 export function toTarget(param: ParamTargetOrName): ParamTarget {
-  return typeof param === 'string' ? { in: 'query', name: param } : { in: param.in ?? 'query', name: param.name };
+  return typeof param === 'string' ? { in: 'query', name: param } : { in: param.in, name: param.name };
 }
 
 export function toPageSize(pageSize: PageSizeOrNumber | undefined): PageSize | undefined {

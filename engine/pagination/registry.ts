@@ -1,5 +1,5 @@
 /** Pagination styles by the spec's `paginate.type`: adding a style is one file and one line here. */
-import type { Paginator } from '../spec/types.generated.js';
+import type { Paginator } from '../spec/model.generated.js';
 import { keyset } from './keyset.js';
 import { linkHeader } from './linkHeader.js';
 import { nextUrl } from './nextUrl.js';

@@ -1,5 +1,5 @@
 /** GraphQL Relay connections: `pageInfo { endCursor, hasNextPage }`, the cursor sent as `variables.after`. */
-import type { PaginateRelay } from '../spec/types.generated.js';
+import type { PaginateRelay } from '../spec/model.generated.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';
 import { placeValue, toTarget } from './param.js';
@@ -12,7 +12,7 @@ export const relay: PaginatorStyle<PaginateRelay, string> = {
   applyPosition: (spec, request, position) =>
     position === undefined
       ? request
-      : placeValue(request, toTarget(spec.param ?? { in: 'body', name: 'variables.after' }), position),
+      : placeValue(request, toTarget(spec.param), position),
   nextPosition(spec, page) {
     const pageInfo = selectFirst(spec.pageInfo, page.response.body);
     if (pageInfo === null || typeof pageInfo !== 'object' || Array.isArray(pageInfo)) {

@@ -12,7 +12,7 @@
  * - `{ value: T, id: X, tie: true }`: the records with field = T and id > X.
  * - `{ value: T, id: null, tie: false }`: the records with field > T.
  */
-import type { PaginateRequery } from '../spec/types.generated.js';
+import type { PaginateRequery } from '../spec/model.generated.js';
 import { jsonEqual } from '../extract/jsonEqual.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';

@@ -10,21 +10,18 @@
  * string), sent back as JSON. The request itself must sort on a unique tiebreaker, as both vendors say;
  * a point in time (`pit.id`, which may change between responses) is not carried from page to page.
  */
-import type { PaginateSearchAfter } from '../spec/types.generated.js';
+import type { PaginateSearchAfter } from '../spec/model.generated.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { parseJsonPath } from '../extract/jsonpath-syntax.js';
 import { PaginationError } from './errors.js';
 import { placeValue, toTarget } from './param.js';
 import type { PaginatorIssue, PaginatorStyle } from './style.js';
 
-const AFTER = '$.sort';
-const PARAM = { in: 'body', name: 'search_after' } as const;
-
 export const searchAfter: PaginatorStyle<PaginateSearchAfter, unknown> = {
   defaultStop: { emptyPage: true },
   noun: 'search_after position',
   check(spec) {
-    const after = spec.after ?? AFTER;
+    const after = spec.after;
     const parsed = parseJsonPath(after);
     // A malformed path is the schema check's to report.
     if (!parsed.ok || parsed.segments.every((s) => !s.descendant && (s.selector.kind === 'name' || s.selector.kind === 'index'))) return [];
@@ -40,13 +37,13 @@ export const searchAfter: PaginatorStyle<PaginateSearchAfter, unknown> = {
   firstPosition: () => undefined,
   applyPosition(spec, request, position) {
     if (position === undefined) return request;
-    const target = toTarget(spec.param ?? PARAM);
+    const target = toTarget(spec.param);
     return placeValue(request, target, target.in === 'body' ? position : JSON.stringify(position));
   },
   nextPosition(spec, page) {
     const last = page.records[page.records.length - 1];
     if (last === undefined) return undefined;
-    const after = spec.after ?? AFTER;
+    const after = spec.after;
     const value = selectFirst(after, last);
     if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) {
       throw new PaginationError(

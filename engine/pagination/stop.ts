@@ -4,7 +4,7 @@
  * and finds nothing there is an error, not a silent stop: a misspelled path would otherwise end every
  * sync after its first page.
  */
-import type { Stop } from '../spec/types.generated.js';
+import type { Stop } from '../spec/model.generated.js';
 import { describeValue, selectAll } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';
 import type { PaginatorIssue } from './style.js';

@@ -3,7 +3,7 @@
  * position is, where a position goes in a request, and what the next position is. Stop conditions and the
  * non-advancing guard are not the style's business; paginate.ts applies them to every style alike.
  */
-import type { Stop } from '../spec/types.generated.js';
+import type { Stop } from '../spec/model.generated.js';
 import type { HttpRequest, HttpResponse } from '../http/request.js';
 
 export interface Page<P> {

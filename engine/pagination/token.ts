@@ -2,7 +2,7 @@
  * An opaque token sent with the next request: from the body (HubSpot `paging.next.after`), a response
  * header, or the last record (Stripe `starting_after=<last id>`).
  */
-import type { PaginateToken } from '../spec/types.generated.js';
+import type { PaginateToken } from '../spec/model.generated.js';
 import { headerValue } from '../http/request.js';
 import { describeValue, selectFirst } from '../extract/jsonpath.js';
 import { PaginationError } from './errors.js';

@@ -4,7 +4,8 @@
  * qualified with the connector name.
  */
 import type { DatabaseDefinition, PropertyDefinition, PropertyKind } from '../core/types.js';
-import type { Database, Property, PropertyObject, SelectOption } from './types.generated.js';
+import type { Database, Property, PropertyObject, SelectOption } from './model.generated.js';
+import { withDefaults } from './defaults.js';
 
 /** `CONNECTOR.KEY`: the qualified name of a managed table (just KEY for library databases, connector ''). */
 export function qualifiedName(connectorName: string, key: string): string {
@@ -23,13 +24,13 @@ export function toDatabaseDefinition(connectorName: string, key: string, databas
 }
 
 export function toPropertyDefinition(connectorName: string, name: string, written: Property): PropertyDefinition {
-  // `Name: title` is `Name: { type: title }`; expanding first gives both forms the same defaults.
-  const property: PropertyObject = typeof written === 'string' ? { type: written } : written;
+  // `Name: number` is `Name: { type: number }`, with the same defaults.
+  const property = typeof written === 'string' ? withDefaults<PropertyObject>('connector', { type: written }, 'propertyObject') : written;
   switch (property.type) {
     case 'number':
-      return { name, type: 'number', format: property.format ?? 'number' };
+      return { name, type: 'number', format: property.format };
     case 'date':
-      return { name, type: 'date', dateFormat: property.format ?? 'date' };
+      return { name, type: 'date', dateFormat: property.format };
     case 'select':
     case 'multiSelect':
       return { name, type: property.type, options: property.options.map(optionName) };

@@ -12,9 +12,11 @@ import type { DocPath } from './diagnostics.js';
 import { requestSites, type TemplateSite } from './resolve.js';
 import { analyzeTemplate } from '../template/analyze.js';
 import { VALUE_HELPERS } from '../template/scope.js';
+import { connectorDefault } from './defaults.js';
 
-/** When an incremental sync runs a full cycle by itself, unless the spec says otherwise (see the schema). */
-export const DEFAULT_FULL_SYNC = '7d';
+/** When an incremental sync runs a full cycle by itself, unless the spec says otherwise. */
+const DEFAULT_FULL_SYNC = connectorDefault<string>('sync', 'fullSync');
+const DEFAULT_MODE = connectorDefault<Sync['mode']>('sync', 'mode');
 
 export interface FilterUse {
   /** As shown: `vars.state`, `query parameter 'state'`, `body field 'variables.states'`. */
@@ -96,5 +98,5 @@ export function syncFilters(spec: ConnectorSpec, syncName: string, varValues?: R
 
 /** The sync's fullSync as written, or its default; null for a replace sync. */
 export function fullSyncOf(sync: Sync): string | null {
-  return (sync.mode ?? 'replace') === 'incremental' ? sync.fullSync ?? DEFAULT_FULL_SYNC : null;
+  return (sync.mode ?? DEFAULT_MODE) === 'incremental' ? sync.fullSync ?? DEFAULT_FULL_SYNC : null;
 }

@@ -111,6 +111,13 @@ export type SelectOption =
  */
 export type Color = 'default' | 'gray' | 'brown' | 'orange' | 'yellow' | 'green' | 'blue' | 'purple' | 'pink' | 'red';
 /**
+ * `manual`, an interval such as `30s`, `5m`, `1h`, `1d`, or a 5- or 6-field cron expression.
+ *
+ * This interface was referenced by `ConnectorSpec`'s JSON-Schema
+ * via the `definition` "schedule".
+ */
+export type Schedule = string;
+/**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "convertChain".
  */
@@ -172,13 +179,6 @@ export type Paginate = PaginateUse | Paginator;
  * via the `definition` "identifier".
  */
 export type Identifier = string;
-/**
- * `manual`, an interval such as `30s`, `5m`, `1h`, `1d`, or a 5- or 6-field cron expression.
- *
- * This interface was referenced by `ConnectorSpec`'s JSON-Schema
- * via the `definition` "schedule".
- */
-export type Schedule = string;
 
 /**
  * A syncspec connector: one source API, the databases it fills and the syncs that fill them. Top-level keys starting with x- are ignored: a home for YAML anchors shared by several syncs.
@@ -587,10 +587,7 @@ export interface PaginateLinkHeader {
  */
 export interface PaginatePageNumber {
   type: 'pageNumber';
-  /**
-   * Where a value goes: a query parameter name, or {in, name}.
-   */
-  param?: string | ParamTarget;
+  param?: ParamTargetOrName;
   start?: number;
   pageSize?: PageSizeOrNumber;
   stop?: Stop;
@@ -601,10 +598,7 @@ export interface PaginatePageNumber {
  */
 export interface PaginateOffset {
   type: 'offset';
-  /**
-   * Where a value goes: a query parameter name, or {in, name}.
-   */
-  param?: string | ParamTarget;
+  param?: ParamTargetOrName;
   start?: number;
   pageSize: PageSizeOrNumber;
   stop?: Stop;
@@ -634,10 +628,7 @@ export interface PaginateRelay {
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */
   pageInfo: string;
-  /**
-   * Where a value goes: a query parameter name, or {in, name}.
-   */
-  param?: string | ParamTarget;
+  param?: ParamTargetOrName;
   pageSize?: PageSizeOrNumber;
   stop?: Stop;
 }
@@ -911,10 +902,7 @@ export interface Sync {
    * replace: fetch everything, delete unseen rows at the end of a successful cycle. incremental: fetch changes since the persisted cursor.
    */
   mode?: 'replace' | 'incremental';
-  /**
-   * `manual`, an interval such as `30s`, `5m`, `1h`, `1d`, or a 5- or 6-field cron expression.
-   */
-  schedule?: string;
+  schedule?: Schedule;
   /**
    * A name: letters, digits, '_' and '-', starting with a letter or '_'.
    */
@@ -1160,10 +1148,7 @@ export interface DeleteStream {
    * A name: letters, digits, '_' and '-', starting with a letter or '_'.
    */
   pacer?: string;
-  /**
-   * A JSONPath expression starting with '$' (script evaluation is disabled).
-   */
-  records?: string;
+  records?: JsonPath;
   /**
    * A JSONPath expression starting with '$' (script evaluation is disabled).
    */

@@ -15,17 +15,26 @@ describe('loadProject', () => {
     const { project, diagnostics } = await loadProject(join(fixtures, 'minimal/config.yaml'), { env: {} });
     expect(diagnostics).toEqual([]);
     expect(project?.storage).toEqual({
-      type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db'), busyTimeoutMs: undefined,
+      type: 'sqlite', path: join(fixtures, 'minimal/data/syncspec.db'), busyTimeoutMs: 5000,
       // No database.path in the config: messages say the default path is used.
       origin: { configFile: 'test/fixtures/validate/minimal/config.yaml' },
-      // No history in the config: the schema's defaults.
+      // No history and no busy timeout in the config: the schema's defaults.
       history: { keepDays: 30, keepRuns: 100 },
     });
     expect(project?.configDir).toBe(join(fixtures, 'minimal'));
     expect(project?.concurrency).toBe(4);
     const [todo] = project!.connectors;
     expect(todo).toMatchObject({ name: 'todo', specPath: join(fixtures, 'minimal/todo.yaml'), vars: {}, secrets: {}, syncOverrides: {} });
-    expect(todo.spec.syncs.tasks).toEqual({ database: 'tasks', request: { path: '/tasks' }, map: { Name: '$.title', ID: '$.id' } });
+    // The model: what the file says, and every default the schema gives, once.
+    expect(todo.spec.syncs.tasks).toEqual({
+      database: 'tasks', request: { path: '/tasks' }, map: { Name: '$.title', ID: '$.id' },
+      mode: 'replace', schedule: 'manual', records: '$[*]', fullSync: '7d', maxChangesPerCommit: 100,
+      maxPagesPerCycle: 100000, maxRecordsPerCycle: 10000000, partitionConcurrency: 1, pageConcurrency: 1,
+    });
+    expect(todo.spec.api).toMatchObject({
+      timeoutMs: 30000, maxResponseBytes: 67108864, retry: { attempts: 5, baseDelayMs: 500, maxDelayMs: 30000 },
+      rateLimit: { remainingHeader: 'x-ratelimit-remaining', remainingFormat: 'count', resetHeader: 'x-ratelimit-reset', resetFormat: 'epochSeconds', backoffMs: 1000 },
+    });
   });
 
   test('anchors, merge keys and `use` fragments resolve into what the runtime gets', async () => {

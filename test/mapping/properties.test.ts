@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PropertyDefinition, PropertyKind } from '../../engine/core/types.js';
 import { MappingError } from '../../engine/mapping/mapping-error.js';
-import { propertyTypes } from '../../engine/mapping/properties/registry.js';
+import { propertyTypes, structuredForms } from '../../engine/mapping/properties/registry.js';
+import { codecNameOf } from '../../engine/store/sqlite/codec.js';
 
 function definition(type: PropertyKind, extra: Partial<PropertyDefinition> = {}): PropertyDefinition {
   return { name: 'Field', type, ...extra };
@@ -309,5 +310,23 @@ describe('property types', () => {
       expect(normalize).toThrow(MappingError);
       expect(normalize).toThrow(new MappingError(reason));
     });
+  });
+});
+
+describe('each property type owns its facts', () => {
+  it('the shape it is stored in is a codec of the store; types of one shape share a storage format', () => {
+    for (const [type, entry] of Object.entries(propertyTypes)) expect(codecNameOf({ type: type as never })).toBe(entry.stored({}));
+    expect(codecNameOf({ type: 'date', dateFormat: 'dateRange' })).toBe('dateRange');
+    expect(codecNameOf({ type: 'title' })).toBe(codecNameOf({ type: 'select' }));
+  });
+
+  it('the structured value-source forms are the ones the date, file and place types declare', () => {
+    expect(structuredForms.map((form) => [form.name, form.keys, form.required])).toEqual([
+      ['dateRange', ['start', 'end'], ['start']],
+      ['file', ['url', 'name'], ['url']],
+      ['place', ['latitude', 'longitude', 'name', 'address'], ['latitude', 'longitude']],
+    ]);
+    const dateRange = structuredForms[0];
+    expect([dateRange.fits({ type: 'date', dateFormat: 'dateRange' }), dateRange.fits({ type: 'date', dateFormat: 'date' })]).toEqual([true, false]);
   });
 });

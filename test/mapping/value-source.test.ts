@@ -124,9 +124,9 @@ describe('compileValueSource', () => {
   });
 
   it('marks the structured forms', () => {
-    expect(compileValueSource({ start: '$.a' }, 'x').structured).toBe('dateRange');
-    expect(compileValueSource({ url: '$.a', name: 'n' }, 'x').structured).toBe('file');
-    expect(compileValueSource({ latitude: 1, longitude: 2, name: 'n' }, 'x').structured).toBe('place');
+    expect(compileValueSource({ start: '$.a' }, 'x').structured?.name).toBe('dateRange');
+    expect(compileValueSource({ url: '$.a', name: 'n' }, 'x').structured?.name).toBe('file');
+    expect(compileValueSource({ latitude: 1, longitude: 2, name: 'n' }, 'x').structured?.name).toBe('place');
     expect(compileValueSource({ path: '$.a' }, 'x').structured).toBeNull();
   });
 

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { checkPaginator, describeIssue } from '../../engine/pagination/check.js';
+import { checkPaginator as checkModel, describeIssue } from '../../engine/pagination/check.js';
+import { paginatorModel } from '../support/model.js';
 import { styleOf } from '../../engine/pagination/facts.js';
-import { compilePaginator } from '../../engine/pagination/paginate.js';
+import { compilePaginator as compileModel } from '../../engine/pagination/paginate.js';
 import { paginators } from '../../engine/pagination/registry.js';
 import { parseSource } from '../../engine/spec/source.js';
 import { checkSpec } from '../../engine/spec/semantic/index.js';
@@ -66,6 +67,9 @@ function specText(paginate: Paginator): string {
     syncs: { contacts: { database: 'contacts', request: { path: '/contacts', query }, paginate, map: { Name: '$.name', ID: '$.id' } } },
   });
 }
+
+const checkPaginator = (spec: Paginator) => checkModel(paginatorModel(spec));
+const compilePaginator = (spec: Paginator, ...rest: Parameters<typeof compileModel> extends [unknown, ...infer R] ? R : never) => compileModel(paginatorModel(spec), ...rest);
 
 describe('paginator rules, written once', () => {
   test('every style of the registry has a minimal spec here', () => {

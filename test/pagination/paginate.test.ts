@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compilePaginator, type Position } from '../../engine/pagination/paginate.js';
+import { compilePaginator as compileModel, type Position } from '../../engine/pagination/paginate.js';
+import { paginatorModel } from '../support/model.js';
 import { paginators } from '../../engine/pagination/registry.js';
 import { Redactor } from '../../engine/http/redact.js';
 import type { HttpRequest, HttpResponse } from '../../engine/http/request.js';
@@ -11,6 +12,7 @@ import { ROOT } from '../support/project.js';
 import { walk } from './walk.js';
 
 const serve = useServers();
+const compilePaginator = (spec: Paginator, ...rest: Parameters<typeof compileModel> extends [unknown, ...infer R] ? R : never) => compileModel(paginatorModel(spec), ...rest);
 const BASE = 'https://api.x/v1';
 const request: HttpRequest = { method: 'GET', url: '/items', query: { q: 'x' }, headers: {} };
 const response = (body: unknown, req: HttpRequest = { ...request, url: `${BASE}/items` }): HttpResponse => ({

@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { compilePaginator } from '../../engine/pagination/paginate.js';
+import { compilePaginator as compileModel } from '../../engine/pagination/paginate.js';
+import { paginatorModel } from '../support/model.js';
+import type { Paginator } from '../../engine/spec/types.generated.js';
 import { sendJson, useServers } from '../support/http-server.js';
 import { ids, walk } from './walk.js';
 
 const serve = useServers();
+const compilePaginator = (spec: Paginator, baseUrl: string) => compileModel(paginatorModel(spec), baseUrl);
 
 /** Ordered by `updated`; T1 and T3 are shared by more records than a page of 3 holds. */
 const records = [

@@ -11,6 +11,7 @@ import { selectRecords } from '../../engine/extract/jsonpath.js';
 import { compilePaginator, type Position } from '../../engine/pagination/paginate.js';
 import type { StopReason } from '../../engine/pagination/stop.js';
 import type { Paginator } from '../../engine/spec/types.generated.js';
+import { paginatorModel } from '../support/model.js';
 import { compileBody, compileTemplate, type TemplateContext } from '../../engine/template/render.js';
 import type { ReceivedRequest, TestServer } from '../support/http-server.js';
 
@@ -40,7 +41,7 @@ export interface Walk {
 
 export async function walk(options: WalkOptions): Promise<Walk> {
   const baseUrl = options.baseUrl ?? options.server.url;
-  const paginator = compilePaginator(options.spec, baseUrl);
+  const paginator = compilePaginator(paginatorModel(options.spec), baseUrl);
   const redactor = new Redactor();
   const client = createHttpClient({
     baseUrl,

@@ -12,9 +12,9 @@ import { TARGETS, generateTypes } from '../../scripts/gen-types.mjs';
 import { generateReference, spliceReference } from '../../scripts/gen-reference.mjs';
 
 describe('generated from schemas/', () => {
-  for (const { schema, out } of TARGETS as { schema: string; out: string }[]) {
+  for (const { schema, out, model } of TARGETS as { schema: string; out: string; model?: string }[]) {
     it(`${out} matches schemas/${schema} (run npm run gen:types)`, async () => {
-      expect(readFileSync(resolve(ROOT, out), 'utf8')).toBe(await generateTypes(schema));
+      expect(readFileSync(resolve(ROOT, out), 'utf8')).toBe(await generateTypes(schema, model));
     });
   }
 

@@ -1,4 +1,4 @@
-import type { AuthApiKey } from '../../spec/types.generated.js';
+import type { AuthApiKey } from '../../spec/model.generated.js';
 import { secretValue, withHeader, withQuery } from './credentials.js';
 import type { AuthFactory } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { AuthBasic } from '../../spec/types.generated.js';
+import type { AuthBasic } from '../../spec/model.generated.js';
 import { basicCredentials, secretValue, textOrSecret, withHeader } from './credentials.js';
 import type { AuthFactory } from './types.js';
 

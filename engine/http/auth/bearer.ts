@@ -1,4 +1,4 @@
-import type { AuthBearer } from '../../spec/types.generated.js';
+import type { AuthBearer } from '../../spec/model.generated.js';
 import { secretValue, withHeader } from './credentials.js';
 import type { AuthFactory } from './types.js';
 

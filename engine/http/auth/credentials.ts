@@ -2,7 +2,7 @@
  * Reading credentials out of an auth spec, and putting them on a request. Secret refs name a secret the
  * config supplies; text fields are templates over vars and secrets (e.g. a username from a var).
  */
-import type { SecretRef, Template } from '../../spec/types.generated.js';
+import type { SecretRef, Template } from '../../spec/model.generated.js';
 import { compileTemplate } from '../../template/render.js';
 import type { HttpRequest } from '../request.js';
 import type { AuthDeps } from './types.js';

@@ -1,4 +1,4 @@
-import type { AuthNone } from '../../spec/types.generated.js';
+import type { AuthNone } from '../../spec/model.generated.js';
 import type { AuthFactory } from './types.js';
 
 /** No credentials: the request goes out as it is. */

@@ -3,7 +3,7 @@
  * only: it is fetched on first use, reused until shortly before it expires, and renewed once when the API
  * answers 401. Concurrent requests that need a token share one token request (single flight).
  */
-import type { AuthOAuth2 } from '../../spec/types.generated.js';
+import type { AuthOAuth2 } from '../../spec/model.generated.js';
 import { compileTemplate } from '../../template/render.js';
 import { describeRequest, type HttpResponse } from '../request.js';
 import { basicCredentials, secretValue, textOrSecret, withHeader } from './credentials.js';

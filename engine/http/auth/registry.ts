@@ -1,7 +1,7 @@
 /**
  * Authenticators by the spec's `auth.type`: adding a type is one file and one line here.
  */
-import type { Auth } from '../../spec/types.generated.js';
+import type { Auth } from '../../spec/model.generated.js';
 import { apiKey } from './apiKey.js';
 import { basic } from './basic.js';
 import { bearer } from './bearer.js';

@@ -3,7 +3,7 @@
  * query parameter and returns a new request. Authenticators that can renew their credential say so through
  * `onUnauthorized`, which the client calls once on a 401.
  */
-import type { Auth } from '../../spec/types.generated.js';
+import type { Auth } from '../../spec/model.generated.js';
 import type { Redactor } from '../redact.js';
 import type { CredentialFields, HttpRequest, HttpResponse } from '../request.js';
 

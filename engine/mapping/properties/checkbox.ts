@@ -17,5 +17,6 @@ export function parseBoolean(raw: unknown): boolean {
 }
 
 export const checkbox: PropertyType = {
+  stored: () => 'checkbox',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseBoolean(raw)),
 };

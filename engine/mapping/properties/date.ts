@@ -77,6 +77,17 @@ for (const [at, char] of [[4, '-'], [7, '-'], [10, 'T'], [13, ':'], [16, ':'], [
  * is seconds or milliseconds is for the spec to say (fromEpochSeconds/fromEpochMillis).
  */
 export const date: PropertyType = {
+  // date and dateTime are ISO strings; a range needs both ends.
+  stored: (property) => (property.dateFormat === 'dateRange' ? 'dateRange' : 'text'),
+  structured: {
+    name: 'dateRange',
+    keys: ['start', 'end'],
+    required: ['start'],
+    fits: (property) => property.type === 'date' && property.dateFormat === 'dateRange',
+    noun: 'date',
+    qualifier: ' with format: dateRange',
+    needs: 'a date range needs start (end may be left out)',
+  },
   normalize(raw, property) {
     const format = property.dateFormat ?? 'date';
     if (format === 'dateRange') return normalizeRange(raw);

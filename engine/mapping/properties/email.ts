@@ -28,5 +28,6 @@ export function parseEmail(raw: unknown): string {
 }
 
 export const email: PropertyType = {
+  stored: () => 'text',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseEmail(raw)),
 };

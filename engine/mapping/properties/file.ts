@@ -10,6 +10,15 @@ const FILE_SCHEMES = ['http:', 'https:'];
  * object at one path — extra keys like `size` are ignored). The name is optional and never guessed.
  */
 export const file: PropertyType = {
+  stored: () => 'file',
+  structured: {
+    name: 'file',
+    keys: ['url', 'name'],
+    required: ['url'],
+    fits: (property) => property.type === 'file',
+    noun: 'file',
+    needs: 'a file needs url (name may be left out)',
+  },
   normalize(raw) {
     if (raw === null || raw === undefined) return null;
     if (typeof raw === 'string') return { url: parseUrl(raw, FILE_SCHEMES), name: null };

@@ -7,6 +7,7 @@ import { matchOption, notOptionsError, optionText } from './options.js';
  * the `split` conversion says where it breaks. Every unknown option is reported, not only the first.
  */
 export const multiSelect: PropertyType = {
+  stored: () => 'stringList',
   normalize(raw, property) {
     const chosen: string[] = [];
     const unknown: string[] = [];

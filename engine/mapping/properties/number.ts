@@ -23,5 +23,6 @@ export function parseNumber(raw: unknown): number {
 }
 
 export const number: PropertyType = {
+  stored: () => 'number',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseNumber(raw)),
 };

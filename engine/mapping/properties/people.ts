@@ -4,5 +4,6 @@ import { parseEmail } from './email.js';
 
 /** People are identified by email: one address or a list, each validated like an email property. */
 export const people: PropertyType = {
+  stored: () => 'stringList',
   normalize: (raw) => unique(asList(raw).map(parseEmail)),
 };

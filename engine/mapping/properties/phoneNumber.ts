@@ -7,6 +7,7 @@ const PHONE = /^\+?[0-9()\-. ]+(?:\s*(?:ext\.?|x|#)\s*[0-9]+)?$/i;
 const MIN_DIGITS = 3;
 
 export const phoneNumber: PropertyType = {
+  stored: () => 'text',
   normalize(raw) {
     if (raw === null || raw === undefined) return null;
     const text = typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? String(raw) : raw;

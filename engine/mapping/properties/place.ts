@@ -37,6 +37,15 @@ function coordinate(raw: unknown, which: 'latitude' | 'longitude', limit: number
  * Coordinates may be numeric strings. No coordinates at all is an empty place (null).
  */
 export const place: PropertyType = {
+  stored: () => 'place',
+  structured: {
+    name: 'place',
+    keys: ['latitude', 'longitude', 'name', 'address'],
+    required: ['latitude', 'longitude'],
+    fits: (property) => property.type === 'place',
+    noun: 'place',
+    needs: 'a place needs both latitude and longitude',
+  },
   normalize(raw) {
     if (raw === null || raw === undefined) return null;
     if (typeof raw !== 'object' || Array.isArray(raw)) {

@@ -1,5 +1,5 @@
 import type { PropertyKind } from '../../core/types.js';
-import type { PropertyType } from './type.js';
+import type { PropertyType, StructuredForm } from './type.js';
 import { title } from './title.js';
 import { richText } from './richText.js';
 import { url } from './url.js';
@@ -34,3 +34,8 @@ export const propertyTypes = {
   place,
   relation,
 } satisfies Record<PropertyKind, PropertyType>;
+
+/** The structured value-source forms, each owned by the property type it builds; by name. */
+export const structuredForms: readonly StructuredForm[] = Object.values(propertyTypes as Record<string, PropertyType>)
+  .flatMap((type) => (type.structured ? [type.structured] : []))
+  .sort((a, b) => a.name.localeCompare(b.name));

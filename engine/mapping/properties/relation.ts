@@ -5,6 +5,7 @@ import { isBlankKey, keyText } from '../key-text.js';
 
 /** Keys of rows in the related database: strings or numbers (as decimal strings); blank keys are dropped. */
 export const relation: PropertyType = {
+  stored: () => 'stringList',
   normalize(raw) {
     const keys = asList(raw).map((item) => {
       const key = keyText(item);

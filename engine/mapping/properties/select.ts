@@ -2,5 +2,6 @@ import type { PropertyType } from './type.js';
 import { requireOption } from './options.js';
 
 export const select: PropertyType = {
+  stored: () => 'text',
   normalize: (raw, property) => (raw === null || raw === undefined ? null : requireOption(raw, property)),
 };

@@ -3,5 +3,6 @@ import { asText } from './as-text.js';
 
 /** Notion titles are never null: a missing title is stored as the empty title ''. */
 export const title: PropertyType = {
+  stored: () => 'text',
   normalize: (raw) => asText(raw) ?? '',
 };

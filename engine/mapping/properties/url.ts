@@ -24,5 +24,6 @@ export function parseUrl(raw: unknown, schemes: readonly string[] = URL_SCHEMES)
 }
 
 export const url: PropertyType = {
+  stored: () => 'text',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseUrl(raw)),
 };

@@ -3,9 +3,13 @@
  * where to report, and which parts passed the schema check (the others are not looked at again:
  * their shape is unknown and their errors are already reported).
  */
-import type { ConnectorSpec, Database, Paginator, Sync } from '../types.generated.js';
+import type { ConnectorSpec, Database, Sync } from '../types.generated.js';
+import type { Paginator } from '../model.generated.js';
+import { connectorDefault, withDefaults } from '../defaults.js';
 import { formatPath, type DocPath, type Reporter } from '../diagnostics.js';
 import type { ResolvedRequest, ResolvedSpec } from '../resolve.js';
+
+const DEFAULT_MODE = connectorDefault<CheckedSync['mode']>('sync', 'mode');
 
 export interface SpecContext {
   /** The spec as written. */
@@ -24,7 +28,7 @@ export interface CheckedSync {
   /** With `use` resolved. */
   sync: Sync;
   request: ResolvedRequest;
-  /** The resolved paginator; undefined when there is none or its `use` names no paginator. */
+  /** The resolved paginator with its defaults, as compile sees it; undefined when there is none or its `use` names no paginator. */
   paginator: Paginator | undefined;
   mode: 'replace' | 'incremental';
 }
@@ -37,13 +41,13 @@ export function checkedSyncs(ctx: SpecContext): CheckedSync[] {
     const path = ['syncs', name];
     const request = ctx.resolved.requests.get(formatPath([...path, 'request']));
     if (!request) continue;
-    out.push({ name, path, sync, request, paginator: paginatorOf(sync.paginate), mode: sync.mode ?? 'replace' });
+    out.push({ name, path, sync, request, paginator: paginatorOf(sync.paginate), mode: sync.mode ?? DEFAULT_MODE });
   }
   return out;
 }
 
 export function paginatorOf(paginate: Sync['paginate']): Paginator | undefined {
-  return paginate && 'type' in paginate ? paginate : undefined;
+  return paginate && 'type' in paginate ? withDefaults<Paginator>('connector', paginate, 'paginator') : undefined;
 }
 
 /** The databases that passed the schema check. */

@@ -1,35 +1,15 @@
 /**
- * Checks of a cursor against its type: which keys each type uses, and which types a delete stream
- * can persist. The keys a type ignores are reported, so a spec never says more than it does.
+ * Checks of a cursor against its type, by the facts of its kind (engine/cursor/): which keys each
+ * type uses, and which types a delete stream can persist. The keys a type ignores are reported, so
+ * a spec never says more than it does.
  */
 import type { Cursor } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
 import type { SpecContext } from './context.js';
+import { cursorKinds } from '../../cursor/registry.js';
+import { connectorDefault } from '../defaults.js';
 
 type CursorType = NonNullable<Cursor['type']>;
-
-interface CursorTypeRules {
-  /** Whether records carry a time apart from the cursor (event ids, sequence numbers). */
-  timeField: boolean;
-  /** Why `timeField` is not used, after "timeField is for number and string cursors; ". */
-  timeFieldUnused?: string;
-  /** Whether a delete stream can page by it: its position is read from its records. */
-  inDeleteStream: boolean;
-  /** Whether `initial: { ago }` can place it: only a time can be counted back from now. */
-  relativeInitial: boolean;
-}
-
-const CURSOR_TYPES = {
-  timestamp: { timeField: false, timeFieldUnused: 'a timestamp cursor is its own time', inDeleteStream: true, relativeInitial: true },
-  number: { timeField: true, inDeleteStream: true, relativeInitial: false },
-  string: { timeField: true, inDeleteStream: true, relativeInitial: false },
-  opaque: {
-    timeField: false,
-    timeFieldUnused: 'an opaque cursor is read from the response, not from the records',
-    inDeleteStream: false,
-    relativeInitial: false,
-  },
-} satisfies Record<CursorType, CursorTypeRules>;
 
 export interface CursorPlace {
   /** The cursor of a delete stream (flip-flop with the delta) rather than of a sync. */
@@ -37,9 +17,9 @@ export interface CursorPlace {
 }
 
 export function checkCursor(ctx: SpecContext, cursor: Cursor, at: DocPath, place: CursorPlace): void {
-  const type = cursor.type ?? 'timestamp';
-  const rules: CursorTypeRules = CURSOR_TYPES[type];
-  if (type === 'opaque' && cursor.tieBreaker !== undefined) {
+  const type = cursor.type ?? connectorDefault<CursorType>('cursor', 'type');
+  const rules = cursorKinds[type];
+  if (!rules.tieBreaker && cursor.tieBreaker !== undefined) {
     ctx.report.warning(
       [...at, 'tieBreaker'],
       'unused-tiebreaker',

@@ -8,6 +8,7 @@ import type { Anchor, Cursor, Sync } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
 import { suggestion } from '../../core/suggest.js';
 import { isPlainObject, type CheckedSync, type SpecContext } from './context.js';
+import { connectorDefault } from '../defaults.js';
 
 type CursorType = NonNullable<Cursor['type']>;
 
@@ -83,7 +84,7 @@ function checkAnchorDelta(ctx: SpecContext, { name, sync }: CheckedSync, delta: 
   // A delta that failed the schema check has its errors reported already; its keys are unknown.
   if (!ctx.isClean(['syncs', delta])) return undefined;
   const target = syncs[delta];
-  if ((target.mode ?? 'replace') !== 'incremental') {
+  if ((target.mode ?? connectorDefault('sync', 'mode')) !== 'incremental') {
     ctx.report.error(at, 'bad-anchor', `anchor.delta '${delta}' is a replace sync; name an incremental sync (the delta that continues after the backfill)`);
     return undefined;
   }
@@ -100,7 +101,7 @@ function checkAnchorDelta(ctx: SpecContext, { name, sync }: CheckedSync, delta: 
     fits = false;
     ctx.report.error(at, 'bad-anchor', `anchor.delta '${delta}' has partitions; an anchor snapshots one position, so its delta cannot be partitioned`);
   }
-  return fits && target.cursor ? target.cursor.type ?? 'timestamp' : undefined;
+  return fits && target.cursor ? target.cursor.type ?? connectorDefault<CursorType>('cursor', 'type') : undefined;
 }
 
 function isDeltaOf(sync: Sync, database: string): boolean {

@@ -1,8 +1,11 @@
 /**
  * Validation of one connector spec file: the schema check, then `use` resolution, then the
- * semantic checks (each family in its own file) on every part that passed the schema check.
+ * semantic checks (each family in its own file) on every part that passed the schema check. A
+ * file without errors ends as the model: resolved, with the schema's defaults applied.
  */
 import type { ConnectorSpec } from '../types.generated.js';
+import type { ConnectorModel } from '../model.generated.js';
+import { withDefaults } from '../defaults.js';
 import { Reporter, cleanWhere, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { checkSchema } from '../schema-check.js';
 import { resolveSpec } from '../resolve.js';
@@ -23,8 +26,8 @@ export interface SpecCheckOptions {
 }
 
 export interface SpecCheck {
-  /** The resolved spec, when the file has no errors. */
-  spec?: ConnectorSpec;
+  /** The model: the resolved spec with the schema's defaults applied, when the file has no errors. */
+  spec?: ConnectorModel;
   diagnostics: Diagnostic[];
 }
 
@@ -46,5 +49,5 @@ export function checkSpec(source: SpecSource, options: SpecCheckOptions = {}): S
   checkTemplates(ctx);
   checkFilters(ctx);
   const diagnostics = [...schemaDiagnostics, ...report.diagnostics];
-  return { spec: hasErrors(diagnostics) ? undefined : resolved.spec, diagnostics };
+  return { spec: hasErrors(diagnostics) ? undefined : withDefaults<ConnectorModel>('connector', resolved.spec), diagnostics };
 }

@@ -6,6 +6,7 @@
  */
 import type { DocPath } from '../diagnostics.js';
 import { toDatabaseDefinition } from '../databases.js';
+import { withDefaults } from '../defaults.js';
 import { backLinkName, identifierKey, identifierProblem, nameCollisions, type NameClaim } from '../../store/naming.js';
 import { checkedDatabases, type SpecContext } from './context.js';
 
@@ -29,7 +30,7 @@ export function checkNames(ctx: SpecContext): void {
   })]));
   // Back-links of two-way relations show on the database they point at.
   for (const [key, database] of databases) {
-    const definition = toDatabaseDefinition('', key, database);
+    const definition = toDatabaseDefinition('', key, withDefaults('connector', database, 'database'));
     for (const property of definition.properties) {
       const link = backLinkName(definition, property);
       const target = property.relation?.database;

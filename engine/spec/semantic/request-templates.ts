@@ -4,7 +4,8 @@
  * the page size, the partition, `until` and the cursor — each only when that request has one. An
  * anchor's request is sent once, before a backfill: it sees nothing more.
  */
-import type { Cursor, Paginator } from '../types.generated.js';
+import type { Cursor } from '../types.generated.js';
+import type { Paginator } from '../model.generated.js';
 import { formatPath, type DocPath } from '../diagnostics.js';
 import type { RootRule } from '../../template/scope.js';
 import type { VariableUse } from '../../template/analyze.js';

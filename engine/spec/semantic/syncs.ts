@@ -4,7 +4,7 @@
  * declared once, each sync maps the key, every mapped name exists), its mode and cursor, its pacer,
  * schedule, request and paginator, and those of its delete stream and anchor.
  */
-import type { Paginator } from '../types.generated.js';
+import type { Paginator } from '../model.generated.js';
 import { formatPath, type DocPath } from '../diagnostics.js';
 import { checkPageConcurrency, checkPaginator } from '../../pagination/check.js';
 import { pagesByCursor } from '../../pagination/facts.js';

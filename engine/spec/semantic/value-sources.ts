@@ -1,13 +1,18 @@
 /**
  * Structured value sources must fit the property they fill: `start`/`end` build a date range,
- * `url`/`name` a file, `latitude`/`longitude`/`name`/`address` a place.
+ * `url`/`name` a file, `latitude`/`longitude`/`name`/`address` a place — the forms the property
+ * types own (mapping/properties/).
  */
 import type { Database, ValueSource } from '../types.generated.js';
 import type { DocPath } from '../diagnostics.js';
 import { describePathError, parseJsonPath } from '../../extract/jsonpath-syntax.js';
 import { type SpecContext } from './context.js';
+import { withDefaults } from '../defaults.js';
+import { toPropertyDefinition } from '../databases.js';
+import { structuredForms } from '../../mapping/properties/registry.js';
+import type { PropertyDefinition } from '../../core/types.js';
 
-type PropertyShape = { type: string; format?: string };
+type PropertyShape = Pick<PropertyDefinition, 'type' | 'dateFormat'>;
 
 interface StructuredKey {
   fits(property: PropertyShape): boolean;
@@ -15,21 +20,16 @@ interface StructuredKey {
   purpose: string;
 }
 
-const isDateRange = (p: PropertyShape) => p.type === 'date' && p.format === 'dateRange';
+/** Each key of a structured form, with the forms that hold it (`name`: file and place). */
+const STRUCTURED_KEYS: Record<string, StructuredKey> = Object.fromEntries(
+  [...new Set(structuredForms.flatMap((form) => form.keys))].map((key) => {
+    const forms = structuredForms.filter((form) => form.keys.includes(key));
+    const purpose = `${forms.map((form) => form.noun).join(' and ')} properties${forms.map((form) => form.qualifier ?? '').join('')}`;
+    return [key, { fits: (property: PropertyShape) => forms.some((form) => form.fits(property)), purpose }];
+  }),
+);
 
-const STRUCTURED_KEYS = {
-  start: { fits: isDateRange, purpose: 'date properties with format: dateRange' },
-  end: { fits: isDateRange, purpose: 'date properties with format: dateRange' },
-  url: { fits: (p) => p.type === 'file', purpose: 'file properties' },
-  name: { fits: (p) => p.type === 'file' || p.type === 'place', purpose: 'file and place properties' },
-  latitude: { fits: (p) => p.type === 'place', purpose: 'place properties' },
-  longitude: { fits: (p) => p.type === 'place', purpose: 'place properties' },
-  address: { fits: (p) => p.type === 'place', purpose: 'place properties' },
-} satisfies Record<string, StructuredKey>;
-
-type StructuredKeyName = keyof typeof STRUCTURED_KEYS;
-
-const isStructuredKey = (key: string): key is StructuredKeyName => Object.hasOwn(STRUCTURED_KEYS, key);
+const isStructuredKey = (key: string): boolean => Object.hasOwn(STRUCTURED_KEYS, key);
 
 export function checkValueSources(
   ctx: SpecContext,
@@ -40,7 +40,7 @@ export function checkValueSources(
   for (const [name, source] of Object.entries(map)) {
     const written = database.properties[name];
     if (written === undefined || !source || typeof source !== 'object') continue;
-    const property: PropertyShape = typeof written === 'string' ? { type: written } : (written as PropertyShape);
+    const property = toPropertyDefinition('', name, withDefaults('connector', written, 'property'));
     const at = [...syncPath, 'map', name];
     const keys = Object.keys(source).filter(isStructuredKey);
     for (const key of keys) {
@@ -53,15 +53,8 @@ export function checkValueSources(
       );
     }
     if (keys.length === 0) continue;
-    if (property.type === 'place' && !(keys.includes('latitude') && keys.includes('longitude'))) {
-      ctx.report.error(at, 'value-source-mismatch', `a place needs both latitude and longitude`);
-    }
-    if (isDateRange(property) && !keys.includes('start')) {
-      ctx.report.error(at, 'value-source-mismatch', `a date range needs start (end may be left out)`);
-    }
-    if (property.type === 'file' && !keys.includes('url')) {
-      ctx.report.error(at, 'value-source-mismatch', `a file needs url (name may be left out)`);
-    }
+    const form = structuredForms.find((candidate) => candidate.fits(property));
+    if (form && !form.required.every((key) => keys.includes(key))) ctx.report.error(at, 'value-source-mismatch', form.needs);
   }
 }
 
@@ -99,6 +92,6 @@ function checkSourcePaths(ctx: SpecContext, at: DocPath, source: unknown): void 
 
 function describe(property: PropertyShape): string {
   const article = /^[aeiou]/i.test(property.type) ? 'an' : 'a';
-  if (property.type === 'date') return `a date property (format: ${property.format ?? 'date'})`;
+  if (property.type === 'date') return `a date property (format: ${property.dateFormat})`;
   return `${article} ${property.type} property`;
 }

@@ -3,7 +3,9 @@
  * share a storage format, so changing a property between them is a compatible migration
  * (title → richText, date → dateTime), while any other type change is not.
  */
-import type { PropertyDefinition, PropertyKind, PropertyValue } from '../../core/types.js';
+import type { PropertyDefinition, PropertyValue } from '../../core/types.js';
+import { propertyTypes } from '../../mapping/properties/registry.js';
+import type { PropertyType, StoredShape } from '../../mapping/properties/type.js';
 import { StoreError } from '../errors.js';
 
 /** What better-sqlite3 binds and returns for our columns. */
@@ -77,38 +79,17 @@ const codecs = {
       ? { start: value.start, end: value.end ?? null }
       : undefined,
   ),
-} satisfies Record<string, Codec>;
+} satisfies Record<StoredShape, Codec>;
 
 export type CodecName = keyof typeof codecs;
 
-const text = (): CodecName => 'text';
-const stringList = (): CodecName => 'stringList';
-
-const codecOfKind = {
-  title: text,
-  richText: text,
-  url: text,
-  email: text,
-  phoneNumber: text,
-  select: text,
-  status: text,
-  // date and dateTime are ISO strings; a range needs both ends.
-  date: (property) => (property.dateFormat === 'dateRange' ? 'dateRange' : 'text'),
-  checkbox: () => 'checkbox',
-  number: () => 'number',
-  multiSelect: stringList,
-  people: stringList,
-  relation: stringList,
-  file: () => 'file',
-  place: () => 'place',
-} satisfies Record<PropertyKind, (property: Pick<PropertyDefinition, 'dateFormat'>) => CodecName>;
-
+/** The codec of a property: the shape its type stores (mapping/properties/, each type's `stored`). */
 export function codecNameOf(property: Pick<PropertyDefinition, 'type' | 'dateFormat'>): CodecName {
-  const pick = codecOfKind[property.type] as ((p: typeof property) => CodecName) | undefined;
-  if (pick === undefined) {
-    throw new StoreError('store-unknown-type', `Unknown property type ${JSON.stringify(property.type)}; known: ${Object.keys(codecOfKind).join(', ')}`);
+  const type = (propertyTypes as Record<string, PropertyType | undefined>)[property.type];
+  if (type === undefined) {
+    throw new StoreError('store-unknown-type', `Unknown property type ${JSON.stringify(property.type)}; known: ${Object.keys(propertyTypes).join(', ')}`);
   }
-  return pick(property);
+  return type.stored(property);
 }
 
 export function codecOf(property: Pick<PropertyDefinition, 'type' | 'dateFormat'>): Codec {

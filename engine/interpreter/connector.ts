@@ -18,7 +18,8 @@ import { cursorRules, initialPosition } from './cursor.js';
 import { compileDeleteStream } from './delete-stream.js';
 import { compileExecute } from './execute.js';
 import { parentPartitions, staticPartitions, type PartitionLister } from './partitions.js';
-import { isPagedByCursor, type PhaseRules } from './phase.js';
+import type { PhaseRules } from './phase.js';
+import { pagesByCursor } from '../pagination/facts.js';
 import { listedDeletions, recordKey, recordsToChanges, type RecordRules } from './records.js';
 import { resyncingSender } from './resync.js';
 import { compileStream } from './stream.js';
@@ -91,7 +92,7 @@ function compileSync(name: string, spec: Sync, deps: SyncDeps): CompiledSync {
   const schedule = parseSchedule(deps.schedule);
   if (!schedule.ok) throw new SyncError('bad-schedule', `${name}: ${schedule.message}`);
   const incremental = mode === 'incremental' && spec.cursor
-    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: isPagedByCursor(paginate) }
+    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: pagesByCursor(paginate) }
     : undefined;
   const maxChanges = spec.maxChangesPerCommit;
   const limits = { pages: spec.maxPagesPerCycle, records: spec.maxRecordsPerCycle };

@@ -9,7 +9,8 @@ import type { DeleteStream, Paginator } from '../spec/model.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
 import { keyText, isBlankKey } from '../mapping/key-text.js';
 import { cursorRules } from './cursor.js';
-import { isPagedByCursor, type PhaseRules } from './phase.js';
+import type { PhaseRules } from './phase.js';
+import { pagesByCursor } from '../pagination/facts.js';
 import { versioned } from './records.js';
 import { compileStream, type HttpSender } from './stream.js';
 import { compileVersion } from './version.js';
@@ -28,7 +29,7 @@ export function compileDeleteStream(spec: DeleteStream, deps: DeleteStreamDeps):
   const paginate = spec.paginate as Paginator | undefined;
   const stream = compileStream({ request: spec.request, records: spec.records, paginate }, deps.sender, deps.baseUrl);
   const incremental = spec.cursor
-    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: isPagedByCursor(paginate) }
+    ? { spec: spec.cursor, rules: cursorRules(spec.cursor), pagedByCursor: pagesByCursor(paginate) }
     : undefined;
   const version = compileVersion({ cursor: incremental && { field: spec.cursor!.field, rules: incremental.rules } });
   const keyOf = (record: unknown): string | null => {

@@ -15,7 +15,6 @@
 import type { Change, ExecuteContext, FailedRecord, PageLogUpdate } from '../core/types.js';
 import type { Cursor as CursorSpec, Paginator } from '../spec/model.generated.js';
 import { selectFirst } from '../extract/jsonpath.js';
-import { pagesByCursor } from '../pagination/facts.js';
 import { describeRequest } from '../http/request.js';
 import type { MapContext } from '../mapping/record-mapper.js';
 import type { TemplateContext } from '../template/render.js';
@@ -38,11 +37,6 @@ export interface IncrementalRules {
   rules: CursorRules;
   /** Keyset and requery pagination: the page position is the cursor. */
   pagedByCursor: boolean;
-}
-
-/** Keyset and requery pagination page by the cursor itself (their style says so: pagination/facts.ts). */
-export function isPagedByCursor(paginate: Paginator | undefined): boolean {
-  return pagesByCursor(paginate);
 }
 
 export interface PhaseRules {

@@ -40,3 +40,10 @@ export interface AuthDeps {
 }
 
 export type AuthFactory<S extends Auth> = (spec: S, deps: AuthDeps) => Authenticator;
+
+/** One `auth.type`: every fact about it lives in its registry entry. */
+export interface AuthKind<S extends Auth> {
+  create: AuthFactory<S>;
+  /** Its keys that hold URLs (templates): validate checks each is an absolute http(s) URL. */
+  urls?: readonly (keyof S & string)[];
+}

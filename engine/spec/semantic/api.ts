@@ -7,13 +7,16 @@ import type { DocPath } from '../diagnostics.js';
 import { compileTemplate } from '../../template/render.js';
 import { readsSecrets } from '../../template/secrets.js';
 import { isPlainObject, type SpecContext } from './context.js';
+import { authKinds, type AuthType } from '../../http/auth/registry.js';
 
 export function checkApi(ctx: SpecContext): void {
   const api = ctx.raw.api;
   if (!isPlainObject(api) || !ctx.isClean(['api'])) return;
   checkUrl(ctx, ['api', 'baseUrl'], api.baseUrl, 'api.baseUrl');
   const auth = api.auth;
-  if (isPlainObject(auth) && auth.type === 'oauth2') checkUrl(ctx, ['api', 'auth', 'tokenUrl'], auth.tokenUrl, 'auth.tokenUrl');
+  if (!isPlainObject(auth) || !Object.hasOwn(authKinds, auth.type)) return;
+  const urls: readonly string[] = (authKinds[auth.type as AuthType] as { urls?: readonly string[] }).urls ?? [];
+  for (const key of urls) checkUrl(ctx, ['api', 'auth', key], (auth as Record<string, unknown>)[key], `auth.${key}`);
 }
 
 function checkUrl(ctx: SpecContext, at: DocPath, template: unknown, what: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { authenticators, createAuthenticator } from '../../../engine/http/auth/registry.js';
+import { authKinds, createAuthenticator } from '../../../engine/http/auth/registry.js';
 import type { AuthDeps } from '../../../engine/http/auth/types.js';
 import { Redactor } from '../../../engine/http/redact.js';
 import type { HttpRequest } from '../../../engine/http/request.js';
@@ -20,7 +20,7 @@ const authenticate = (spec: Auth | undefined, d = deps()) => createAuthenticator
 
 describe('authenticators', () => {
   test('the registry covers every auth type of the schema', () => {
-    expect(Object.keys(authenticators)).toEqual(['none', 'bearer', 'basic', 'apiKey', 'oauth2']);
+    expect(Object.keys(authKinds)).toEqual(['none', 'bearer', 'basic', 'apiKey', 'oauth2']);
   });
 
   test('none, and no auth at all, leave the request alone', async () => {

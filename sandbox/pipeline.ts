@@ -109,7 +109,9 @@ async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL, 
 export function createRequestHandler(env: SandboxEnv, admin: AdminEnv): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-    const done = url.pathname.startsWith('/_admin/') ? handleAdmin(req, res, url, admin) : handleApi(req, res, url, env, admin.url);
+    const isAdmin = url.pathname.startsWith('/_admin/');
+    if (!isAdmin) res.once('close', env.stats.arrived());
+    const done = isAdmin ? handleAdmin(req, res, url, admin) : handleApi(req, res, url, env, admin.url);
     done.catch((err) => {
       if (!res.headersSent) send(res, 500, {}, 'application/json', JSON.stringify({ error: 'internal', message: String(err) }));
       else res.destroy();

@@ -40,6 +40,20 @@ export class Stats {
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Partial<Record<FaultKind, number>> = {};
   tokensIssued = 0;
+  /** API requests being answered now, and the most ever at once: how many a client had in flight. */
+  inFlight = 0;
+  maxInFlight = 0;
+
+  /** An API request arrived; the returned function is called once it is answered (or its socket closed). */
+  arrived(): () => void {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let done = false;
+    return () => {
+      if (!done) this.inFlight--;
+      done = true;
+    };
+  }
 
   record(entry: RequestLogEntry): void {
     this.requests.push(entry);

@@ -38,6 +38,8 @@ export interface ScenarioReport extends ScenarioOptions {
   mutations: MutationCounts;
   /** Writes made inside a running cycle (from the sandbox's request hook). */
   midCycle: number;
+  /** The most requests the sandbox answered at once: above 1 when pages were fetched ahead. */
+  maxInFlight: number;
   /** Cycles of the random phase (the first included), and how many steps ran two syncs at once. */
   cycles: number;
   overlaps: number;
@@ -72,6 +74,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     seed: options.seed, lagMs: options.lagMs, clean: true,
     counts: { contacts: options.contacts, companies: 3, repos: 1, issuesPerRepo: 1 },
   });
+  // Answers that take a few ms keep pages fetched ahead in flight together, where the sandbox counts them.
+  if ('positional' in strategy) sandbox.source.faults.set({ slowMs: 5 });
   const project = await projectAt(sandbox.url, { c: { spec: specOf(strategy.spec, options.fullSync) } });
   try {
     // The engine reads the sandbox's clock: time passes between steps by moving it, not by sleeping.
@@ -87,6 +91,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     // requests a cycle made, and the plan of the steps should not shift with it.
     const cycles = new CycleRunner(opened, sandbox, mutator, seededRandom(options.seed ^ 0x5bd1e995));
 
+    const positional = 'positional' in strategy && strategy.positional === true;
     await cycles.run(strategy.first, 'first cycle');
     for (let step = 1; step <= options.steps; step++) {
       clock.advance(random.int(0, 150));
@@ -95,7 +100,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       const plan = strategy.step(random);
       // Most delta cycles make one or two requests: the first is the likeliest place to interrupt.
       const during = random.chance(0.5) ? { atRequest: random.pick([1, 1, 2, 3]), writes: random.int(1, 3) } : undefined;
-      await cycles.run(plan, `step ${step}`, during);
+      if (!positional) {
+        await cycles.run(plan, `step ${step}`, during);
+        continue;
+      }
+      // A positional backfill reads a source that holds still: the writes before it visible, none during it.
+      clock.advance(options.lagMs);
+      await cycles.run(plan, `step ${step}`);
     }
     const randomPhaseCycles = cycles.count;
 
@@ -106,6 +117,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       ...options,
       mutations: mutator.counts,
       midCycle: cycles.midCycle,
+      maxInFlight: sandbox.source.stats.maxInFlight,
       cycles: randomPhaseCycles,
       overlaps: cycles.overlaps,
       fullCycles: cycles.full,

@@ -4,7 +4,7 @@
  */
 import type { Random } from '../support/prng.js';
 
-export type StrategyName = 'sweep' | 'markers' | 'flip-flop' | 'event-feed' | 'stripe-events';
+export type StrategyName = 'sweep' | 'sweep-paged' | 'markers' | 'flip-flop' | 'event-feed' | 'stripe-events';
 
 /** Syncs of one cycle step: run one after the other, or all at once (overlapping cycles). */
 export interface CyclePlan {
@@ -34,6 +34,12 @@ export interface Strategy {
    * one second (created, updated, deleted), the ties a version order cannot break by itself.
    */
   sameSecondWrites?: boolean;
+  /**
+   * The backfill pages by position (page numbers): a write while it pages shifts the records after it,
+   * hiding one from that cycle and its sweep — the style's own hazard, not the engine's. Writes go
+   * between cycles only.
+   */
+  positional?: boolean;
 }
 
 const sequential = (...syncs: string[]): CyclePlan => ({ syncs, overlap: false });
@@ -51,6 +57,20 @@ export const strategies = {
     },
     pass: ['c.delta', 'c.backfill'],
     deletesOnlyAtEnd: true,
+  },
+  // The sweep with a backfill that fetches pages ahead (pageConcurrency).
+  'sweep-paged': {
+    spec: 'test/convergence/specs/sweep-paged.yaml',
+    first: sequential('c.backfill'),
+    step(random) {
+      const roll = random.next();
+      if (roll < 0.6) return sequential('c.delta');
+      if (roll < 0.85) return sequential('c.backfill');
+      return { syncs: ['c.delta', 'c.backfill'], overlap: true };
+    },
+    pass: ['c.delta', 'c.backfill'],
+    deletesOnlyAtEnd: true,
+    positional: true,
   },
   markers: {
     spec: 'test/convergence/specs/markers.yaml',

@@ -18,13 +18,16 @@ import { seededRandom, type Random } from '../support/prng.js';
 import { Chaos, type KillOptions } from './chaos.js';
 import { figuresOf, summary, total, type SeedFigures } from './figures.js';
 import { fromRow, fromSource, type ContactFields } from './ledger.js';
-import { passedByBackfill, passedByKeysetDelta } from './positions.js';
+import { passedByBackfill, passedByKeysetDelta, passedByPageNumber } from './positions.js';
 import { isBadContact, noWrites, randomWrites } from './writes.js';
 
 afterAll(removeScratchDirs);
 
 const BACKFILL_SEEDS = [101, 202, 303];
 const DELTA_SEEDS = [404, 505, 606];
+const PAGED_SEEDS = [707, 808];
+// Pages fetched ahead of the one committing (pageConcurrency), once the first page tells the total.
+const PAGES_AHEAD = 3;
 
 // Small pages: many requests (and faults) per process, a process costing ~0.5 s to start. A full
 // backfill cycle reads some 60 pages, the delta's first load some 80.
@@ -128,6 +131,51 @@ async function backfillSeed(seed: number): Promise<SeedFigures> {
   }
 }
 
+/** The backfill paging by page number with a total, several pages fetched ahead (pageConcurrency). */
+function pagedBackfillSpec(): SpecObject {
+  const spec = sandboxSpec({ pageSize: BACKFILL_PAGE_SIZE, maxChangesPerCommit: MAX_CHANGES_PER_COMMIT, retry: RETRY });
+  const backfill = syncOf(spec, 'contactsBackfill');
+  backfill.request = { path: '/v1/paged/contacts' };
+  backfill.records = '$.items[*]';
+  backfill.paginate = { type: 'pageNumber', param: 'page', pageSize: { value: BACKFILL_PAGE_SIZE, param: 'per_page' }, stop: { total: '$.total_pages' } };
+  backfill.pageConcurrency = PAGES_AHEAD;
+  return spec;
+}
+
+/**
+ * A page-number backfill seed with pages fetched ahead: faults answer some of the pages in flight,
+ * kills land while later pages are fetched; commits stay in order, each page with its checkpoint.
+ * Writes go between cycles only (a page number is a position in the order of the moment).
+ */
+async function pagedBackfillSeed(seed: number): Promise<SeedFigures> {
+  const started = Date.now();
+  const sandbox = await faultySandbox(seed);
+  try {
+    const random: Random = seededRandom(seed);
+    const writes = noWrites();
+    const chaos = new Chaos({ sandbox, spec: pagedBackfillSpec(), sync: 'contactsBackfill', rule: 'perCycle', random, passed: passedByPageNumber(BACKFILL_PAGE_SIZE) });
+    for (let cycle = 0; cycle < BACKFILL_CYCLES; cycle++) {
+      await chaos.cycle({ kills: FULL_CYCLE_KILLS });
+      randomWrites(sandbox, random, writes);
+    }
+    sandbox.source.faults.set({});
+    await chaos.cycle();
+
+    const mismatches = await rowMismatches(chaos, sandbox);
+    const runs = await chaos.finalRuns();
+    const figures = figuresOf(chaos, sandbox, writes, mismatches);
+    console.log(summary(`paged backfill seed ${seed}`, figures, Date.now() - started) + `; at most ${sandbox.source.stats.maxInFlight} requests in flight`);
+    expectConverged(chaos, sandbox, mismatches, runs);
+    // Pages were fetched ahead, never more than the sync allows.
+    expect(sandbox.source.stats.maxInFlight).toBeGreaterThan(1);
+    expect(sandbox.source.stats.maxInFlight).toBeLessThanOrEqual(PAGES_AHEAD);
+    expect(await chaos.read((opened) => opened.store.listCheckpoints(chaos.qualified))).toEqual([]);
+    return figures;
+  } finally {
+    await sandbox.close();
+  }
+}
+
 /**
  * A delta seed: the first load, then cycles after writes (the delta's and the delete stream's in
  * turn), all under faults and kills, then one clean cycle of each phase.
@@ -184,6 +232,10 @@ async function allSeeds(label: string, seeds: number[], run: (seed: number) => P
 describe('fault injection: 5% 5xx, 5% 429, slow answers, SIGKILLs, writes between runs', () => {
   test('replace backfill: every cycle stores each record once, the last one equals the source', { timeout: 240_000 }, async () => {
     await allSeeds('backfill', BACKFILL_SEEDS, backfillSeed);
+  });
+
+  test(`page-number backfill, ${PAGES_AHEAD} pages in flight: pages commit in order, each record once, the last cycle equals the source`, { timeout: 240_000 }, async () => {
+    await allSeeds('paged backfill', PAGED_SEEDS, pagedBackfillSeed);
   });
 
   test('keyset delta + flip-flop delete stream: each version stored once, deletions applied, the end equals the source', { timeout: 240_000 }, async () => {

@@ -64,6 +64,22 @@ export function passedByBackfill(live: SourceRecord[], state: unknown, closed: b
 }
 
 /**
+ * A page-number backfill over the (updated_at, id) order with `pageSize` records a page: the pages
+ * before the one it is at, then the committed part of that page. (The source must not change within
+ * the cycle: page numbers are positions in today's order.)
+ */
+export function passedByPageNumber(pageSize: number): (live: SourceRecord[], state: unknown, closed: boolean) => Passed {
+  return (live, state, closed) => {
+    const ordered = [...live].sort(compareKeyed);
+    if (closed) return { records: ordered, splitPage: [] };
+    const page = (state as SyncState | undefined)?.page;
+    if (!page) return { records: [], splitPage: [] };
+    const at = page.position?.at;
+    return passedAt(ordered, typeof at === 'number' ? (at - 1) * pageSize : 0, page);
+  };
+}
+
+/**
  * The keyset delta (own phase of a flip-flop state): everything up to its cursor, or to the page
  * position within a cycle, then the committed part of a split page. During the delete stream's
  * phase the top-level page, if any, is not the delta's.

@@ -3,9 +3,10 @@
  * also with a backfill fetching pages ahead) and each seed, the sandbox goes through creates, updates
  * of random fields, removals and bulk edits that tie 10–30 contacts on one (possibly backdated)
  * timestamp — between cycles and inside running cycles — with replica lag up to 300 ms against a
- * 1 s buffer. Then, once the buffer has passed, convergence passes run until two in a row change nothing, and the database must equal
- * the source exactly: same keys, same Name, Email, Stage and Updated. Along the way no run may
- * fail and no cycle may delete a row whose record is live at the source.
+ * 1 s buffer. Then, once the buffer has passed, convergence passes run until two in a row change
+ * nothing, and the database must equal the source exactly: same keys, same Name, Email, Stage and
+ * Updated. Along the way no run may fail and no cycle may delete a row whose record is live at the
+ * source.
  *
  * The incremental-only strategies run a second time with a full sync every second, so that full
  * cycles (replace semantics, a sweep at the end) race the same writes.

@@ -7,8 +7,9 @@
  * - throughput at 100k and 1M records (pages of 100, a fresh SQLite file each): the engine, the
  *   hand loop on got (the engine's client) and on Node's fetch (undici), both with the next request
  *   overlapped with the current write; rounds interleaved, the best of each kept;
- * - latency-bound: the source waits 50 ms per answer; the engine with 4 range partitions against
- *   the hand loop with 4 requests in flight;
+ * - latency-bound: the source waits 50 ms per answer; the engine with one offset stream fetching
+ *   4 pages ahead (pageConcurrency), and with 4 range partitions, against the hand loop with 4
+ *   requests in flight;
  * - one page of 100k records (split into commits of 100);
  * - an idle delta cycle (requests, ms); a pacer-bound run (achieved against allowed rate, 429s);
  * - process start: `syncspec validate` on the bench's config against bare `node`.
@@ -89,8 +90,9 @@ async function throughput(records, rounds) {
 async function latencyBound() {
   const source = await startSource(['--records', '20000', '--latency-ms', '50']);
   try {
-    const [run] = await engine(source.url, ['--partitions', '4']);
-    return { engine: run, hand: await hand(source.url, 'got', ['--in-flight', '4']) };
+    const [ahead] = await engine(source.url, ['--pages-ahead', '4']);
+    const [partitions] = await engine(source.url, ['--partitions', '4']);
+    return { ahead, partitions, hand: await hand(source.url, 'got', ['--in-flight', '4']) };
   } finally {
     await source.close();
   }
@@ -154,7 +156,8 @@ async function main() {
   // After the first window's burst of `allowed`, every request waits for the window: the steady rate.
   const achieved = (pacer.run.requests - pacer.allowed) / (pacer.run.ms / 1000);
   console.log(`\n${table(['scenario', 'figure', 'against'], [
-    ['latency-bound (50 ms per answer, 20k records): 4 partitions vs 4 in flight', `${fixed(latency.engine.ms)} ms`, `${fixed(latency.hand.ms)} ms, ratio ${ratio(latency.hand.ms, latency.engine.ms)}`],
+    ['latency-bound (50 ms per answer, 20k records): one stream, 4 pages ahead vs 4 in flight', `${fixed(latency.ahead.ms)} ms`, `${fixed(latency.hand.ms)} ms, ratio ${ratio(latency.hand.ms, latency.ahead.ms)}`],
+    ['latency-bound: 4 range partitions vs 4 in flight', `${fixed(latency.partitions.ms)} ms`, `${fixed(latency.hand.ms)} ms, ratio ${ratio(latency.hand.ms, latency.partitions.ms)}`],
     ['one page of 100,000 records, commits of 100', `${fixed(page)} ms`, `${fixed((100_000 / page) * 1000)} records/s`],
     ['idle delta cycle', `${idle.requests} request(s)`, `${fixed(idle.ms, 1)} ms`],
     [`pacer-bound (${pacer.allowedPerSecond} requests/s allowed), after the first window`, `${fixed(achieved, 2)} requests/s`, `${fixed((achieved / pacer.allowedPerSecond) * 100, 1)}% of allowed, ${pacer.stats.limited} 429s, at most ${pacer.stats.maxInWindow} in a window`],

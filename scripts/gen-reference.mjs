@@ -51,7 +51,9 @@ function describe(node, defs) {
 function propertiesTable(def, defs) {
   const required = new Set(def.required ?? []);
   const rows = Object.entries(def.properties).filter(([key]) => key !== '$schema').map(([key, node]) => {
-    const dflt = node.default !== undefined ? `\`${JSON.stringify(node.default)}\`` : required.has(key) ? '**required**' : '';
+    // `{}`: the object is there with its own keys' defaults when left out.
+    const given = node.default !== undefined && JSON.stringify(node.default) === '{}' ? 'its defaults' : node.default !== undefined ? `\`${JSON.stringify(node.default)}\`` : undefined;
+    const dflt = given ?? (required.has(key) ? '**required**' : '');
     return `| \`${key}\` | ${typeOf(node, defs)} | ${dflt} | ${describe(node, defs).replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`;
   });
   return ['| key | type | default | description |', '|---|---|---|---|', ...rows].join('\n');

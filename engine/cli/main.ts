@@ -3,35 +3,39 @@
  * Exit codes: 0 success, 1 a sync failed, 2 invalid input (config, spec or arguments).
  */
 import { Command, CommanderError } from 'commander';
-import { registerValidate } from './commands/validate.js';
-import { registerRun } from './commands/run.js';
-import { registerPreview } from './commands/preview.js';
-import { registerState } from './commands/state.js';
-import { registerStatus } from './commands/status.js';
-import { registerRuns } from './commands/runs.js';
-import { registerStart } from './commands/start.js';
-import { registerTrigger } from './commands/trigger.js';
-import { EXIT } from './exit.js';
-import { reportStorage } from './open.js';
+import { EXIT, reportStorage } from './exit.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded when it runs: `validate` never loads the store, the runtime or the
+ * logger. Help and unknown commands load them all (commander lists and suggests registered ones).
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  preview: async () => (await import('./commands/preview.js')).registerPreview,
+  state: async () => (await import('./commands/state.js')).registerState,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  runs: async () => (await import('./commands/runs.js')).registerRuns,
+  start: async () => (await import('./commands/start.js')).registerStart,
+  trigger: async () => (await import('./commands/trigger.js')).registerTrigger,
+};
+
+/** The program with the commands `argv` may run: the one it names, or every one. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('syncspec')
     .description('Declarative sync engine: run YAML connector specs into a local database.')
     .showHelpAfterError()
     .exitOverride();
-  registerValidate(program);
-  registerRun(program);
-  registerPreview(program);
-  registerState(program);
-  registerStatus(program);
-  registerRuns(program);
-  registerStart(program);
-  registerTrigger(program);
+  const named = argv[2];
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(names.map((name) => COMMANDS[name]()))) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

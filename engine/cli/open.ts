@@ -4,8 +4,9 @@
  */
 import { InvalidConfigError, openProject, type OpenedProject } from '../project.js';
 import { formatDiagnostics } from '../spec/diagnostics.js';
-import { StorageError } from '../store/errors.js';
-import { EXIT } from './exit.js';
+import { EXIT, reportStorage } from './exit.js';
+
+export { reportStorage };
 
 export async function openOrReport(configPath: string, access: 'read' | 'write' = 'write'): Promise<OpenedProject | undefined> {
   try {
@@ -19,14 +20,6 @@ export async function openOrReport(configPath: string, access: 'read' | 'write' 
     if (reportStorage(error)) return undefined;
     throw error;
   }
-}
-
-/** A storage failure: its message on stderr, exit 3. False for any other error. */
-export function reportStorage(error: unknown): boolean {
-  if (!(error instanceof StorageError)) return false;
-  process.stderr.write(`error: ${error.message}\n`);
-  process.exitCode = EXIT.storage;
-  return true;
 }
 
 /** Reports an error that is the user's input (a bad --sync name, bad --state JSON). */

@@ -119,7 +119,9 @@ async function runPartition(sync: SyncDefinition, partition: Partition, cycle: C
       assertValidResult(sync, partition, result, state);
       // The next page's request goes out while this one commits (not the next part of a split page: it needs no request).
       if (sync.readAhead && result.hasMore && !result.pageLog && !run.signal.aborted && !halt.failed) {
-        ahead = readAhead((signal) => execute(result.nextState, signal), run);
+        // Only the next state is captured: this page's records must not live on with the next request.
+        const next = result.nextState;
+        ahead = readAhead((signal) => execute(next, signal), run);
         await ahead.sent;
       }
       await commitPage(sync, partition, cycle, run, shared, { result, requests, retries, waits });

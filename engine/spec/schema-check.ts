@@ -41,7 +41,7 @@ class SchemaIndex {
   private readonly pointers = new WeakMap<object, { schema: SchemaName; pointer: string }>();
 
   constructor() {
-    // Loaded only for a document with problems: a valid one never needs ajv (validators.generated.ts).
+    // Loaded only for a document with problems: a valid one never needs ajv (validators.generated.js).
     const require = createRequire(import.meta.url);
     const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     const addFormatsModule = require('ajv-formats') as { default?: unknown };
@@ -101,7 +101,7 @@ const schemaIndex = (): SchemaIndex => (shared ??= new SchemaIndex());
  * the schemas here, for errors that point into them.
  */
 export function checkSchema(name: SchemaName, source: Locator & { value: unknown }): Diagnostic[] {
-  if ((precompiled[name] as (data: unknown) => boolean)(source.value)) return [];
+  if (precompiled[name](source.value)) return [];
   const index = schemaIndex();
   const validate = index.validator(name);
   const issues: Issue[] = [];

@@ -1,4 +1,8 @@
-import { DateTime, Info } from 'luxon';
+import { createRequire } from 'node:module';
+
+// luxon (half a megabyte of source every process would hold) loads on the first formatTime.
+let luxon: typeof import('luxon') | undefined;
+const loadLuxon = () => (luxon ??= createRequire(import.meta.url)('luxon') as typeof import('luxon'));
 
 /**
  * The helpers every template may call. Time helpers accept what APIs and cursors actually hold:
@@ -101,6 +105,7 @@ export const formatSqlTime = (date: Date): string =>
 export function formatTimeAs(input: unknown, pattern: unknown, zone: unknown): string | undefined {
   if (input == null) return undefined;
   if (typeof pattern !== 'string' || pattern === '') throw new Error('formatTime: the pattern must be a non-empty string, e.g. "yyyy/MM/dd HH:mm"');
+  const { DateTime, Info } = loadLuxon();
   if (typeof zone !== 'string' || !Info.isValidIANAZone(zone)) {
     throw new Error(`formatTime: ${JSON.stringify(zone)} is not an IANA time zone (e.g. "UTC", "America/New_York")`);
   }

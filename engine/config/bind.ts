@@ -18,6 +18,13 @@ export interface Binding {
   syncOverrides: Record<string, { enabled: boolean; schedule?: string }>;
 }
 
+/**
+ * How a secret whose environment variable is not set is reported: an error where the secret is
+ * needed (run, start), a warning where it is not (validate checks a config on a machine that may
+ * not hold the credentials, such as CI).
+ */
+export type MissingSecrets = 'error' | 'warning';
+
 /** `at` is the connector's path in the config (connectors.NAME); `specFile` names the spec in messages. */
 export function bindConnector(
   connector: Connector,
@@ -27,11 +34,12 @@ export function bindConnector(
   report: Reporter,
   at: DocPath,
   specFile: string,
+  missingSecrets: MissingSecrets = 'error',
 ): Binding {
   const spec = objectOr(specValue) as Partial<ConnectorSpec>;
   return {
     vars: bindVars(connector, declarations(spec.vars), env, report, at, specFile),
-    secrets: bindSecrets(connector, declarations(spec.secrets), env, report, at, specFile),
+    secrets: bindSecrets(connector, declarations(spec.secrets), env, report, at, specFile, missingSecrets),
     syncOverrides: bindSyncs(connector, Object.keys(objectOr(spec.syncs)), report, at, specFile),
   };
 }
@@ -100,6 +108,7 @@ function bindSecrets(
   report: Reporter,
   at: DocPath,
   specFile: string,
+  missingSecrets: MissingSecrets,
 ): Record<string, string> {
   const mapped = connector.secrets ?? {};
   const names = Object.keys(declared);
@@ -113,7 +122,9 @@ function bindSecrets(
     const value = envValue(env, variable);
     if (value !== undefined) secrets[name] = value;
     else if (declared[name].optional !== true) {
-      report.error([...secretAt, 'env'], 'env-not-set', `environment variable ${variable} (secret '${name}') is not set`);
+      const message = `environment variable ${variable} (secret '${name}') is not set`;
+      if (missingSecrets === 'error') report.error([...secretAt, 'env'], 'env-not-set', message);
+      else report.warning([...secretAt, 'env'], 'env-not-set', `${message}; run and start need it`);
     }
   }
   for (const name of names.filter((n) => declared[n].optional !== true && !Object.hasOwn(mapped, n))) {

@@ -13,7 +13,7 @@ import { parseSource, type SpecSource } from '../spec/source.js';
 import { readSourceText } from '../spec/read-source.js';
 import { checkSchema } from '../spec/schema-check.js';
 import { checkSpec } from '../spec/semantic/index.js';
-import { bindConnector } from './bind.js';
+import { bindConnector, type MissingSecrets } from './bind.js';
 import { readEnv, type Env } from './env.js';
 import { Redactor } from '../http/redact.js';
 import { displayPath } from './display.js';
@@ -51,6 +51,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory file names are shown relative to. Default process.cwd(). */
   cwd?: string;
+  /** A secret whose environment variable is not set: an error (default), or a warning for `validate`. */
+  missingSecrets?: MissingSecrets;
 }
 
 
@@ -85,7 +87,7 @@ export async function loadProject(
   for (const [name, entry] of entries) {
     if (!entry || typeof entry !== 'object' || typeof entry.spec !== 'string' || entry.spec === '') continue;
     const bind = isClean(['connectors', name]);
-    const loaded = await loadConnector(name, entry, bind, { configDir, env, report, display });
+    const loaded = await loadConnector(name, entry, bind, { configDir, env, report, display, missingSecrets: options.missingSecrets ?? 'error' });
     diagnostics.push(...loaded.diagnostics);
     if (loaded.connector) connectors.push(loaded.connector);
     redactor.add(...loaded.secrets);
@@ -124,6 +126,7 @@ interface ConnectorDeps {
   /** Reports on the config file. */
   report: Reporter;
   display: (absolute: string) => string;
+  missingSecrets: MissingSecrets;
 }
 
 async function loadConnector(
@@ -131,7 +134,7 @@ async function loadConnector(
   entry: SyncspecConfig['connectors'][string],
   /** False when the entry failed the config schema: its spec is still checked, but not bound. */
   bind: boolean,
-  { configDir, env, report, display }: ConnectorDeps,
+  { configDir, env, report, display, missingSecrets }: ConnectorDeps,
 ): Promise<{ connector?: LoadedConnector; diagnostics: Diagnostic[]; secrets: string[] }> {
   const at = ['connectors', name];
   const specPath = resolve(configDir, entry.spec);
@@ -145,7 +148,7 @@ async function loadConnector(
   }
   const parsed = parseSource(read.text, specFile);
   if (!parsed.usable) return { diagnostics: parsed.diagnostics, secrets: [] };
-  const binding = bind ? bindConnector(entry, parsed.source.value, env, report, at, specFile) : undefined;
+  const binding = bind ? bindConnector(entry, parsed.source.value, env, report, at, specFile, missingSecrets) : undefined;
   const secrets = Object.values(binding?.secrets ?? {});
   const checked = checkSpec(parsed.source, { varValues: binding?.vars });
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];

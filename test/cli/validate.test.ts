@@ -2,7 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerValidate, runValidate } from '../../engine/cli/commands/validate.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MINIMAL_SPEC, writeProject, yaml } from '../spec/harness.js';
+import { runCli } from '../support/cli.js';
+import { ROOT } from '../support/project.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/validate/', import.meta.url));
 
@@ -82,5 +86,66 @@ describe('syncspec validate', () => {
       process.exitCode = previousExitCode;
     }
     expect(written.join('')).toMatch(/minimal\/config\.yaml: valid — 1 connector, 1 sync, 1 database\n$/);
+  });
+});
+
+describe('syncspec validate, as a newcomer tries it', () => {
+  const SECRET_SPEC = yaml`
+    syncspec: 1
+    name: crm
+    secrets:
+      token: {}
+    api:
+      baseUrl: https://api.example.com
+      auth: { type: bearer, token: { secret: token } }
+    databases:
+      contacts:
+        primaryKeyProperty: ID
+        properties: { Name: title, ID: richText }
+    syncs:
+      contacts:
+        database: contacts
+        request: { path: /contacts }
+        map: { Name: $.name, ID: $.id }
+  `;
+  const SECRET_CONFIG = yaml`
+    syncspec: 1
+    connectors:
+      crm:
+        spec: crm.yaml
+        secrets: { token: { env: CRM_TOKEN } }
+  `;
+
+  test('a connector spec file on its own: checked as a spec, not as a config', async () => {
+    const dir = writeProject({ spec: SECRET_SPEC });
+    const valid = await runCli(['validate', 'crm.yaml'], { env: { PATH: process.env.PATH }, cwd: dir });
+    expect([valid.code, valid.stdout, valid.stderr]).toEqual([0, 'crm.yaml: valid connector spec — 1 sync, 1 database; a config names it to run it\n', '']);
+
+    // The README's own example, from the repository root.
+    const shipped = await runCli(['validate', 'connectors/tasks.yaml'], { env: { PATH: process.env.PATH }, cwd: ROOT });
+    expect([shipped.code, shipped.stdout]).toEqual([0, 'connectors/tasks.yaml: valid connector spec — 1 sync, 1 database; a config names it to run it\n']);
+
+    // A spec's own errors, at their lines; nothing about config keys.
+    writeFileSync(join(dir, 'crm.yaml'), SECRET_SPEC.replace('request: { path: /contacts }', 'request: { path: /contacts }\n    mode: replce'));
+    const invalid = await runCli(['validate', 'crm.yaml'], { env: { PATH: process.env.PATH }, cwd: dir });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toBe("crm.yaml:16:11  syncs.contacts.mode: unknown value 'replce' (did you mean 'replace'? allowed: replace, incremental)\n1 error in 1 file\n");
+  });
+
+  test('a secret whose variable is not set: a warning at validate, an error at run', async () => {
+    const dir = writeProject({ spec: SECRET_SPEC, config: SECRET_CONFIG });
+    const env = { PATH: process.env.PATH };
+    const validated = await runCli(['validate', 'config.yaml'], { env, cwd: dir });
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toBe([
+      "config.yaml:5:30  warning: connectors.crm.secrets.token.env: environment variable CRM_TOKEN (secret 'token') is not set; run and start need it",
+      'config.yaml: valid — 1 connector, 1 sync, 1 database (1 warning)',
+      '',
+    ].join('\n'));
+    const run = await runCli(['run', 'config.yaml'], { env, cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("config.yaml:5:30  connectors.crm.secrets.token.env: environment variable CRM_TOKEN (secret 'token') is not set");
+    // Nothing was fetched or created.
+    expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ type Register = (program: Command) => void;
  * logger. Help and unknown commands load them all (commander lists and suggests registered ones).
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
   validate: async () => (await import('./commands/validate.js')).registerValidate,
   run: async () => (await import('./commands/run.js')).registerRun,
   preview: async () => (await import('./commands/preview.js')).registerPreview,

@@ -7,6 +7,7 @@ import { loadProject, type LoadedProject } from './config/load.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import type { SyncDefinition } from './core/types.js';
 import { SyncError } from './core/errors.js';
+import { closest } from './core/suggest.js';
 import type { Store } from './store/store.js';
 import { openStore } from './store/open.js';
 import { compileConnector, type CompiledConnector } from './interpreter/connector.js';
@@ -92,8 +93,19 @@ export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined
     if (matches.length > 1) throw new SyncError('ambiguous-sync', `sync '${name}' is ambiguous: ${matches.map((s) => s.name).join(', ')}`);
     const off = disabled.find((qualified) => qualified === name || qualified.endsWith(`.${name}`));
     if (off) throw new SyncError('unknown-sync', `sync '${off}' is disabled in the config (syncs.${off.split('.').slice(1).join('.')}.enabled: false)`);
-    throw new SyncError('unknown-sync', `unknown sync '${name}'; known syncs: ${known}`);
+    throw new SyncError('unknown-sync', `unknown sync '${name}' (${guessSync(name, syncs)}known syncs: ${known})`);
   });
+}
+
+/** "did you mean 'crm.contacts'? ", matching the name as given against full and short names. */
+function guessSync(name: string, syncs: SyncDefinition[]): string {
+  const byName = new Map<string, string>();
+  for (const { name: qualified } of syncs) {
+    byName.set(qualified, qualified);
+    if (!byName.has(qualified.slice(qualified.indexOf('.') + 1))) byName.set(qualified.slice(qualified.indexOf('.') + 1), qualified);
+  }
+  const match = closest(name, byName.keys());
+  return match === undefined ? '' : `did you mean '${byName.get(match)}'? `;
 }
 
 export interface RunOptions {

@@ -15,7 +15,10 @@ describe('selectSyncs', () => {
 
   it('names the candidates of an ambiguous name and the known syncs of an unknown one', () => {
     expect(() => selectSyncs(syncs, ['contacts'])).toThrow("sync 'contacts' is ambiguous: crm.contacts, hr.contacts");
-    expect(() => selectSyncs(syncs, ['deals'])).toThrow("unknown sync 'deals'; known syncs: crm.contacts, crm.companies, hr.contacts");
+    expect(() => selectSyncs(syncs, ['deals'])).toThrow("unknown sync 'deals' (known syncs: crm.contacts, crm.companies, hr.contacts)");
+    // A misspelling, short or qualified, gets the sync it most likely meant.
+    expect(() => selectSyncs(syncs, ['companys'])).toThrow("unknown sync 'companys' (did you mean 'crm.companies'? known syncs: crm.contacts, crm.companies, hr.contacts)");
+    expect(() => selectSyncs(syncs, ['hr.contact'])).toThrow("unknown sync 'hr.contact' (did you mean 'hr.contacts'? known syncs:");
   });
 
   it('says a sync is disabled rather than unknown', () => {

@@ -143,7 +143,7 @@ describe('syncspec preview', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: "error: unknown sync 'nope'; known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues\n",
+      stderr: "error: unknown sync 'nope' (known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues)\n",
     });
   });
 

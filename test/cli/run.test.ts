@@ -94,8 +94,13 @@ describe('syncspec run', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: "error: unknown sync 'contacts'; known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues\n",
+      stderr: "error: unknown sync 'contacts' (known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues)\n",
     });
+    // A misspelling gets the name it most likely meant.
+    const misspelled = await run(projectFor(sandbox), '--sync', 'contactsDelt');
+    expect(misspelled.stderr).toBe(
+      "error: unknown sync 'contactsDelt' (did you mean 'crm.contactsDelta'? known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues)\n",
+    );
     expect(sandbox.source.stats.requests.length).toBe(before);
   });
 

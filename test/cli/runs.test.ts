@@ -104,7 +104,7 @@ describe('syncspec run logs and syncspec runs', () => {
   });
 
   test('runs list: bad input exits 2 and says why', async () => {
-    expect(await cli('runs', 'list', configPath, '--sync', 'nope')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: unknown sync 'nope'; known syncs: crm\.companies, /) });
+    expect(await cli('runs', 'list', configPath, '--sync', 'nope')).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: unknown sync 'nope' \(known syncs: crm\.companies, /) });
     expect(await cli('runs', 'list', configPath, '--limit', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining("error: option '-n, --limit <n>' argument '0' is invalid. --limit must be a whole number of at least 1") });
   });
 

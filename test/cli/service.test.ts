@@ -269,7 +269,7 @@ describe('syncspec trigger', () => {
       code: 2,
       signal: null,
       stdout: '',
-      stderr: "error: unknown sync 'contacts'; known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.issues\n",
+      stderr: "error: unknown sync 'contacts' (known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.issues)\n",
     });
     expect(await trigger('repos')).toEqual({
       code: 2,

@@ -90,7 +90,7 @@ describe('syncspec state', () => {
         code: 2,
         signal: null,
         stdout: '',
-        stderr: "error: unknown sync 'contacts'; known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues\n",
+        stderr: "error: unknown sync 'contacts' (known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues)\n",
       });
     });
 

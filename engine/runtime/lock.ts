@@ -13,6 +13,20 @@ export type TakenLock =
 
 const HEARTBEAT_MS = LOCK_TIMEOUT_MS / 4;
 
+/**
+ * The lock a running service (`syncspec start`) holds while it runs, so `trigger` can tell whether
+ * anyone will pick its run up. No sync is named so: sync names start with a letter or `_`.
+ */
+export const SERVICE_LOCK = '@service';
+
+/** Whether a live service holds SERVICE_LOCK on this database (the probe takes and frees it otherwise). */
+export async function serviceRunning(store: Store): Promise<boolean> {
+  const probe = await takeLock(store, SERVICE_LOCK);
+  if (!probe.acquired) return true;
+  await probe.release();
+  return false;
+}
+
 export async function takeLock(store: Store, sync: string): Promise<TakenLock> {
   const owner: LockOwner = { id: randomUUID(), pid: process.pid, host: hostname() };
   const result = await store.acquireLock(sync, owner);

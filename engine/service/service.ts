@@ -12,6 +12,7 @@ import { describeError } from '../core/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { OpenedProject } from '../project.js';
 import { runCycle, type CycleSummary, type RunEvent } from '../runtime/loop.js';
+import { SERVICE_LOCK, takeLock } from '../runtime/lock.js';
 import { runLogLine } from '../log/run-log.js';
 import type { PendingRun, Store } from '../store/store.js';
 import { describeSchedule, plan, type PlannedRun, type SyncHistory } from './schedule.js';
@@ -66,6 +67,9 @@ export async function runService(input: ServiceInput, options: ServiceOptions): 
   signal.addEventListener('abort', () => wakeup.wake(), { once: true });
   options.abortSignal?.addEventListener('abort', () => logger.warn('aborting: the requests in flight are abandoned, nothing of them commits'), { once: true });
 
+  // Held while the service runs: `trigger` tells from it whether its run will be picked up. A second
+  // service on the same database runs all the same (the lock of each sync keeps them apart).
+  const presence = await takeLock(store, SERVICE_LOCK);
   const manual = scheduled.filter((sync) => sync.schedule.kind === 'manual').length;
   logger.info(
     { syncs: Object.fromEntries(scheduled.map((sync) => [sync.name, describeSchedule(sync.schedule)])), concurrency: input.concurrency },
@@ -111,6 +115,7 @@ export async function runService(input: ServiceInput, options: ServiceOptions): 
     logger.info({ running: [...running.keys()] }, `stopping: ${[...running.keys()].join(', ')} finish the page in flight and commit`);
   }
   await Promise.all(running.values());
+  if (presence.acquired) await presence.release();
   logger.info('service stopped');
 }
 

@@ -65,6 +65,17 @@ describe('syncspec start', () => {
       expect(result.stdout).toMatch(/^\d+\n$/);
       return Number(result.stdout);
     };
+    // With no service running, trigger queues all the same and says who will run it.
+    const triggerIdle = async (...args: string[]) => {
+      const result = await cli('trigger', configPath, ...args);
+      const id = Number(result.stdout);
+      expect(result).toMatchObject({ code: 0, stdout: `${id}\n` });
+      expect(result.stderr).toBe(
+        `no service is running on this database: run ${id} waits, pending, until one starts — run \`syncspec start ${configPath}\` ` +
+          `(or \`syncspec run ${configPath} --sync ${BACKFILL}\` to run it now, in this terminal)\n`,
+      );
+      return id;
+    };
     // The test reads the store the service writes (SQLite in WAL mode: readers never block it).
     opened = await openProject(configPath, { env });
     const runsOf = (sync: string) => opened.store.listRuns({ sync });
@@ -113,8 +124,8 @@ describe('syncspec start', () => {
     expect(firstLog.filter((line) => line.msg.startsWith(`${DELTA}: run`)).every((line) => line.trigger === 'schedule')).toBe(true);
 
     // 4. Two backfills queued while no service runs; a second service claims the first and is SIGKILLed on its first page.
-    const killed = await trigger('contactsBackfill');
-    const resumer = await trigger('contactsBackfill');
+    const killed = await triggerIdle('contactsBackfill');
+    const resumer = await triggerIdle('contactsBackfill');
     const second = start();
     const secondStarted = Date.now();
     const killOnPage = onRequest(sandbox, (entry) => {
@@ -250,9 +261,12 @@ describe('syncspec trigger', () => {
   const env = sandboxEnv({ url: 'http://127.0.0.1:9' });
   const trigger = (...args: string[]) => runCli(['trigger', configPath, ...args], { env, cwd: dir });
 
-  test('queues a pending run, --full included, and prints its id (the source is not needed)', async () => {
-    expect(await trigger('contactsBackfill')).toEqual({ code: 0, signal: null, stdout: '1\n', stderr: '' });
-    expect(await trigger('crm.contactsDelta', '--full')).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: '' });
+  test('queues a pending run, --full included, and prints its id (the source is not needed); says no service runs it yet', async () => {
+    const idle = (id: number, sync: string) =>
+      `no service is running on this database: run ${id} waits, pending, until one starts — run \`syncspec start ${configPath}\` ` +
+      `(or \`syncspec run ${configPath} --sync ${sync}\` to run it now, in this terminal)\n`;
+    expect(await trigger('contactsBackfill')).toEqual({ code: 0, signal: null, stdout: '1\n', stderr: idle(1, BACKFILL) });
+    expect(await trigger('crm.contactsDelta', '--full')).toEqual({ code: 0, signal: null, stdout: '2\n', stderr: idle(2, DELTA) });
     const store = await openProject(configPath, { env });
     try {
       expect(await store.store.pendingRuns()).toEqual([

@@ -1,12 +1,14 @@
 /**
  * `syncspec trigger <config> <sync> [--full]`: queues a run of one sync — a manual backfill, say —
  * and prints its id. A running `syncspec start` on the same database picks it up within a second;
- * without one, the next `syncspec start` does. Exit 2 for an unknown or disabled sync.
+ * without one, trigger says so on stderr (the run waits, pending, for the next `syncspec start`).
+ * Exit 2 for an unknown or disabled sync.
  */
 import type { Command } from 'commander';
 import { selectSyncs } from '../../project.js';
 import { SyncError } from '../../core/errors.js';
 import { openOrReport, reportInvalid } from '../open.js';
+import { serviceRunning } from '../../runtime/lock.js';
 
 export function registerTrigger(program: Command): void {
   program
@@ -28,6 +30,12 @@ export function registerTrigger(program: Command): void {
         }
         const runId = await opened.store.queueRun(sync.name, { full: Boolean(options.full) });
         process.stdout.write(`${runId}\n`);
+        if (!(await serviceRunning(opened.store))) {
+          process.stderr.write(
+            `no service is running on this database: run ${runId} waits, pending, until one starts — ` +
+              `run \`syncspec start ${config}\` (or \`syncspec run ${config} --sync ${sync.name}\` to run it now, in this terminal)\n`,
+          );
+        }
       } finally {
         await opened.close();
       }

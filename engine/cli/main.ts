@@ -2,6 +2,9 @@
  * The `syncspec` command line. Each command lives in commands/ and registers itself here.
  * Exit codes: 0 success, 1 a sync failed, 2 invalid input (config, spec or arguments).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportStorage } from './exit.js';
 
@@ -23,10 +26,22 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   trigger: async () => (await import('./commands/trigger.js')).registerTrigger,
 };
 
+/** The version in the package.json above this file (dist/engine/cli or engine/cli). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'syncspec' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+}
+
 /** The program with the commands `argv` may run: the one it names, or every one. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('syncspec')
     .description('Declarative sync engine: run YAML connector specs into a local database.')
+    .version(packageVersion(), '-V, --version', 'print the version of syncspec')
     .showHelpAfterError()
     .exitOverride();
   const named = argv[2];

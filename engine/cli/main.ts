@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { EXIT, reportStorage } from './exit.js';
+import { EXIT, reportErrorsAsJson, reportStorage } from './exit.js';
 
 type Register = (program: Command) => void;
 
@@ -51,6 +51,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Errors of a command asked for JSON are JSON too (`--` ends the options).
+  const options = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
+  reportErrorsAsJson(options.includes('--json'));
   const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);

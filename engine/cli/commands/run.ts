@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
         try {
           selected = selectSyncs(opened.syncs, options.sync, opened.disabledSyncs).map((sync) => sync.name);
         } catch (error) {
-          if (error instanceof SyncError) return reportInvalid(error.message);
+          if (error instanceof SyncError) return reportInvalid(error.message, error.code);
           throw error;
         }
         output = runOutput(options, selected, opened.redact);

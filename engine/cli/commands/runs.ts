@@ -30,7 +30,7 @@ export function registerRuns(program: Command): void {
         try {
           sync = options.sync === undefined ? undefined : selectSyncs(opened.syncs, [options.sync], opened.disabledSyncs)[0].name;
         } catch (error) {
-          if (error instanceof SyncError) return reportInvalid(error.message);
+          if (error instanceof SyncError) return reportInvalid(error.message, error.code);
           throw error;
         }
         const now = new Date();

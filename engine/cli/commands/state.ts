@@ -128,7 +128,7 @@ async function withSyncs(
     const names = selectSyncs(opened.syncs, name ? [name] : undefined, opened.disabledSyncs).map((sync) => sync.name);
     await action(opened, names);
   } catch (error) {
-    if (error instanceof SyncError) return reportInvalid(error.message);
+    if (error instanceof SyncError) return reportInvalid(error.message, error.code);
     throw error;
   } finally {
     await opened.close();

@@ -25,7 +25,7 @@ export function registerTrigger(program: Command): void {
         try {
           [sync] = selectSyncs(opened.syncs, [name], opened.disabledSyncs);
         } catch (error) {
-          if (error instanceof SyncError) return reportInvalid(error.message);
+          if (error instanceof SyncError) return reportInvalid(error.message, error.code);
           throw error;
         }
         const runId = await opened.store.queueRun(sync.name, { full: Boolean(options.full) });

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   runs: async () => (await import('./commands/runs.js')).registerRuns,
   start: async () => (await import('./commands/start.js')).registerStart,
   trigger: async () => (await import('./commands/trigger.js')).registerTrigger,
+  rows: async () => (await import('./commands/rows.js')).registerRows,
 };
 
 /** The version in the package.json above this file (dist/engine/cli or engine/cli). */

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   start: async () => (await import('./commands/start.js')).registerStart,
   trigger: async () => (await import('./commands/trigger.js')).registerTrigger,
   rows: async () => (await import('./commands/rows.js')).registerRows,
+  catalog: async () => (await import('./commands/catalog.js')).registerCatalog,
 };
 
 /** The version in the package.json above this file (dist/engine/cli or engine/cli). */

@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 const TRUE_WORDS = new Set(['true', 'yes', '1']);
 const FALSE_WORDS = new Set(['false', 'no', '0']);
@@ -17,6 +17,7 @@ export function parseBoolean(raw: unknown): boolean {
 }
 
 export const checkbox: PropertyType = {
+  valueSchema: () => nullable('boolean'),
   stored: () => 'checkbox',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseBoolean(raw)),
 };

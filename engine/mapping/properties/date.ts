@@ -1,7 +1,7 @@
 import type { PropertyValue } from '../../core/types.js';
 import { daysInMonth, requireIsoDate, type ParsedDate } from '../iso-date.js';
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -77,6 +77,9 @@ for (const [at, char] of [[4, '-'], [7, '-'], [10, 'T'], [13, ':'], [16, ':'], [
  * is seconds or milliseconds is for the spec to say (fromEpochSeconds/fromEpochMillis).
  */
 export const date: PropertyType = {
+  valueSchema: (property) => (property.dateFormat === 'dateRange'
+    ? nullable('object', { required: ['start', 'end'], properties: { start: { type: 'string' }, end: { type: ['string', 'null'] } } })
+    : nullable('string', { format: property.dateFormat === 'dateTime' ? 'date-time' : 'date' })),
   // date and dateTime are ISO strings; a range needs both ends.
   stored: (property) => (property.dateFormat === 'dateRange' ? 'dateRange' : 'text'),
   structured: {

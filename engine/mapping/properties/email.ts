@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 // A pragmatic subset of RFC 5322: dot-atom local part (no quoted strings, no comments), and a
 // domain of at least two DNS labels whose last one is alphabetic (or an IDN 'xn--' label).
@@ -28,6 +28,7 @@ export function parseEmail(raw: unknown): string {
 }
 
 export const email: PropertyType = {
+  valueSchema: () => nullable('string', { format: 'email' }),
   stored: () => 'text',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseEmail(raw)),
 };

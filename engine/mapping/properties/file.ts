@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 import { asText } from './as-text.js';
 import { parseUrl } from './url.js';
 
@@ -10,6 +10,7 @@ const FILE_SCHEMES = ['http:', 'https:'];
  * object at one path — extra keys like `size` are ignored). The name is optional and never guessed.
  */
 export const file: PropertyType = {
+  valueSchema: () => nullable('object', { required: ['url', 'name'], properties: { url: { type: 'string', format: 'uri' }, name: { type: ['string', 'null'] } } }),
   stored: () => 'file',
   structured: {
     name: 'file',

@@ -1,4 +1,4 @@
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 import { asList, unique } from './as-list.js';
 import { matchOption, notOptionsError, optionText } from './options.js';
 
@@ -7,6 +7,7 @@ import { matchOption, notOptionsError, optionText } from './options.js';
  * the `split` conversion says where it breaks. Every unknown option is reported, not only the first.
  */
 export const multiSelect: PropertyType = {
+  valueSchema: (property) => nullable('array', { items: { enum: property.options ?? [] } }),
   stored: () => 'stringList',
   normalize(raw, property) {
     const chosen: string[] = [];

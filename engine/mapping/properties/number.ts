@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 // A decimal literal: sign, digits with an optional fraction, optional exponent. Narrower than
 // Number(): no hex/binary ("0x10"), no "Infinity", and "" is not 0.
@@ -23,6 +23,7 @@ export function parseNumber(raw: unknown): number {
 }
 
 export const number: PropertyType = {
+  valueSchema: () => nullable('number'),
   stored: () => 'number',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseNumber(raw)),
 };

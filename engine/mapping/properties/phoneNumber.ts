@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 // Digits with the separators people actually write (+ only in front), optionally an extension
 // ("x12", "ext. 12", "#12"). Deliberately not E.164: numbers are kept exactly as the API gave them.
@@ -7,6 +7,7 @@ const PHONE = /^\+?[0-9()\-. ]+(?:\s*(?:ext\.?|x|#)\s*[0-9]+)?$/i;
 const MIN_DIGITS = 3;
 
 export const phoneNumber: PropertyType = {
+  valueSchema: () => nullable('string'),
   stored: () => 'text',
   normalize(raw) {
     if (raw === null || raw === undefined) return null;

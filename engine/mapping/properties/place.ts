@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 import { asText } from './as-text.js';
 import { parseNumber } from './number.js';
 
@@ -37,6 +37,7 @@ function coordinate(raw: unknown, which: 'latitude' | 'longitude', limit: number
  * Coordinates may be numeric strings. No coordinates at all is an empty place (null).
  */
 export const place: PropertyType = {
+  valueSchema: () => nullable('object', { required: ['latitude', 'longitude', 'name', 'address'], properties: { latitude: { type: 'number' }, longitude: { type: 'number' }, name: { type: ['string', 'null'] }, address: { type: ['string', 'null'] } } }),
   stored: () => 'place',
   structured: {
     name: 'place',

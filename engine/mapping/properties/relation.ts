@@ -1,10 +1,11 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 import { asList, unique } from './as-list.js';
 import { isBlankKey, keyText } from '../key-text.js';
 
 /** Keys of rows in the related database: strings or numbers (as decimal strings); blank keys are dropped. */
 export const relation: PropertyType = {
+  valueSchema: () => nullable('array', { items: { type: 'string' }, description: 'keys of the related rows' }),
   stored: () => 'stringList',
   normalize(raw) {
     const keys = asList(raw).map((item) => {

@@ -1,5 +1,8 @@
 import type { PropertyDefinition, PropertyValue } from '../../core/types.js';
 
+/** `{ type: [T, 'null'] }`: every stored value may be null. */
+export const nullable = (type: string, more: Record<string, unknown> = {}): Record<string, unknown> => ({ type: [type, 'null'], ...more });
+
 /**
  * The shape of a stored value, which the store keeps with one codec per shape: text (strings and
  * ISO dates), a checkbox, a number, a list of strings, or a file, place or date-range object.
@@ -35,5 +38,7 @@ export interface StructuredForm {
 export interface PropertyType {
   normalize(raw: unknown, property: PropertyDefinition): PropertyValue;
   stored(property: Pick<PropertyDefinition, 'dateFormat'>): StoredShape;
+  /** The JSON Schema of its stored value (null included), as `syncspec catalog` describes a database. */
+  valueSchema(property: PropertyDefinition): Record<string, unknown>;
   structured?: StructuredForm;
 }

@@ -1,5 +1,5 @@
 import { MappingError, show } from '../mapping-error.js';
-import type { PropertyType } from './type.js';
+import { nullable, type PropertyType } from './type.js';
 
 const URL_SCHEMES = ['http:', 'https:', 'mailto:'];
 
@@ -24,6 +24,7 @@ export function parseUrl(raw: unknown, schemes: readonly string[] = URL_SCHEMES)
 }
 
 export const url: PropertyType = {
+  valueSchema: () => nullable('string', { format: 'uri' }),
   stored: () => 'text',
   normalize: (raw) => (raw === null || raw === undefined ? null : parseUrl(raw)),
 };

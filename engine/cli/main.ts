@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   validate: async () => (await import('./commands/validate.js')).registerValidate,
   run: async () => (await import('./commands/run.js')).registerRun,
   preview: async () => (await import('./commands/preview.js')).registerPreview,
+  check: async () => (await import('./commands/check.js')).registerCheck,
   state: async () => (await import('./commands/state.js')).registerState,
   status: async () => (await import('./commands/status.js')).registerStatus,
   runs: async () => (await import('./commands/runs.js')).registerRuns,

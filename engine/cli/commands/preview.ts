@@ -58,8 +58,12 @@ export interface PreviewOutput {
 }
 
 /** Runs execute up to `pages` times in memory. Nothing touches the store. */
-export async function preview(sync: SyncDefinition, options: { pages: number; state?: unknown; partition?: string }): Promise<PreviewOutput> {
-  const metrics = { requests: 0, retries: 0 };
+export async function preview(
+  sync: SyncDefinition,
+  options: { pages: number; state?: unknown; partition?: string; metrics?: { requests: number; retries: number } },
+): Promise<PreviewOutput> {
+  // The caller's counters, when given, count the requests of a preview that fails, too.
+  const metrics = options.metrics ?? { requests: 0, retries: 0 };
   const signal = new AbortController().signal;
   const partitions: Partition[] = sync.partitions ? await sync.partitions({ signal, metrics }) : [{ key: '', value: undefined }];
   const partition = options.partition === undefined ? partitions[0] : partitions.find((p) => p.key === options.partition);

@@ -44,17 +44,19 @@ export interface Strategy {
 
 const sequential = (...syncs: string[]): CyclePlan => ({ syncs, overlap: false });
 
+/** A delta most steps, the backfill (and its sweep) some, and now and then both at once, as two schedules (or two processes) would run them. */
+function sweepStep(random: Random): CyclePlan {
+  const roll = random.next();
+  if (roll < 0.6) return sequential('c.delta');
+  if (roll < 0.85) return sequential('c.backfill');
+  return { syncs: ['c.delta', 'c.backfill'], overlap: true };
+}
+
 export const strategies = {
   sweep: {
     spec: 'test/convergence/specs/sweep.yaml',
     first: sequential('c.backfill'),
-    step(random) {
-      const roll = random.next();
-      if (roll < 0.6) return sequential('c.delta');
-      if (roll < 0.85) return sequential('c.backfill');
-      // Both at once, as two schedules (or two processes) would run them.
-      return { syncs: ['c.delta', 'c.backfill'], overlap: true };
-    },
+    step: sweepStep,
     pass: ['c.delta', 'c.backfill'],
     deletesOnlyAtEnd: true,
   },
@@ -62,12 +64,7 @@ export const strategies = {
   'sweep-paged': {
     spec: 'test/convergence/specs/sweep-paged.yaml',
     first: sequential('c.backfill'),
-    step(random) {
-      const roll = random.next();
-      if (roll < 0.6) return sequential('c.delta');
-      if (roll < 0.85) return sequential('c.backfill');
-      return { syncs: ['c.delta', 'c.backfill'], overlap: true };
-    },
+    step: sweepStep,
     pass: ['c.delta', 'c.backfill'],
     deletesOnlyAtEnd: true,
     positional: true,

@@ -122,6 +122,13 @@ describe('syncspec status', () => {
     ]);
   });
 
+  test('a run that completes after a failure clears the last error', async () => {
+    expect((await cli('run', configPath, '--quiet', '--sync', 'repos')).code).toBe(0);
+    const [repos] = JSON.parse((await cli('status', configPath, '--json')).stdout).filter((status: { sync: string }) => status.sync === 'crm.repos');
+    expect(repos).toMatchObject({ latestRun: { status: 'completed', error: null }, lastError: null });
+    expect((await cli('status', configPath)).stdout).not.toContain('last error');
+  });
+
   test('an invalid config: exit 2, nothing on stdout', async () => {
     const bad = writeConfig(scratchDir('syncspec-status-bad-'), { crm: { spec: 'connectors/sandbox-crm.yaml', syncs: { nope: { enabled: true } } } });
     const result = await runCli(['status', bad], { env });

@@ -93,7 +93,9 @@ export async function syncStatus(opened: OpenedProject, sync: SyncDefinition, no
   const runs = await opened.store.listRuns({ sync: sync.name, limit: RECENT_RUNS });
   const active = runs.find((run) => run.status === 'running') ?? runs.findLast((run) => run.status === 'pending');
   const latest = runs.find((run) => !ACTIVE_STATUSES.includes(run.status));
-  const failed = runs.find((run) => run.error !== null);
+  // The last error is news only until a later run completes (a cancelled run, retried since, is not).
+  const completed = runs.find((run) => run.status === 'completed');
+  const failed = runs.find((run) => run.error !== null && (completed === undefined || run.id > completed.id));
   const { checkpoint, phase, failingStream } = await checkpointStatus(opened, sync.name);
   return {
     sync: sync.name,

@@ -15,6 +15,14 @@ import type { PendingRun, RunStatus } from '../store/store.js';
 /** How long a pending run whose claim was refused (the sync runs in another process) waits before the next try. */
 export const PENDING_RETRY_MS = 5_000;
 
+/**
+ * A failed scheduled run is tried again after this, doubling with each failure in a row, up to
+ * RETRY_MAX_MS — or at the schedule's next slot, when that comes first: a `1d` sync whose API was
+ * down a minute does not wait a day.
+ */
+export const RETRY_BASE_MS = 60_000;
+export const RETRY_MAX_MS = 3_600_000;
+
 export interface ScheduledSync {
   name: string;
   schedule: Schedule;
@@ -23,13 +31,24 @@ export interface ScheduledSync {
 }
 
 export interface SyncHistory {
-  /** The sync's latest run that started (not a pending one), from the store: any process's. */
-  lastRun?: { startedAt: Date; status: RunStatus };
+  /**
+   * The sync's latest run that started (not a pending one), from the store: any process's, and how
+   * many of its latest runs failed in a row (the latest included; 0 when it did not fail).
+   */
+  lastRun?: { startedAt: Date; status: RunStatus; failuresInRow?: number };
   /**
    * The last time this service tried to run the sync and the store recorded nothing for it: its
    * lock was held elsewhere (`skipped`), or the attempt failed before a run was recorded.
    */
   refusedAt?: Date;
+}
+
+/** The latest started run of a sync's recent runs (pending ones left out), with its failures in a row. */
+export function lastRunOf(runs: readonly { startedAt: string; status: RunStatus }[]): SyncHistory['lastRun'] {
+  const started = runs.filter((run) => run.status !== 'pending').sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+  if (started.length === 0) return undefined;
+  const ok = started.findIndex((run) => run.status !== 'failed');
+  return { startedAt: new Date(started[0].startedAt), status: started[0].status, failuresInRow: ok < 0 ? started.length : ok };
 }
 
 export interface PlanInput {
@@ -61,8 +80,9 @@ export interface Plan {
  * When a sync's schedule next wants it to run: null for a manual sync. A sync that never ran is due
  * at once; one whose latest run was interrupted (cancelled by a stop, or still `running` in the store
  * with no run of ours behind it: a killed process, whose lock the next run takes over) is due at once
- * too, to resume its cycle. Otherwise the schedule counts from the latest start — a completed or a
- * failed run alike, so a failing source is retried at the next slot, not in a loop. After a refusal
+ * too, to resume its cycle. Otherwise the schedule counts from the latest start; a failed run is
+ * retried sooner, after a backoff that doubles with each failure in a row (1 min, 2 min … 1 h), so
+ * a failing source is neither hammered in a loop nor left for a whole slot. After a refusal
  * the schedule counts from the refusal instead, so a sync running elsewhere is not asked again and
  * again.
  */
@@ -72,7 +92,10 @@ export function dueAt(schedule: Schedule, history: SyncHistory, now: Date, timez
   if (refusedAt && (!lastRun || refusedAt >= lastRun.startedAt)) return nextRun(schedule, refusedAt, { timezone });
   if (!lastRun) return now;
   if (lastRun.status === 'cancelled' || lastRun.status === 'running') return lastRun.startedAt;
-  return nextRun(schedule, lastRun.startedAt, { timezone });
+  const slot = nextRun(schedule, lastRun.startedAt, { timezone });
+  if (lastRun.status !== 'failed' || slot === null) return slot;
+  const backoff = Math.min(RETRY_BASE_MS * 2 ** Math.max(0, (lastRun.failuresInRow ?? 1) - 1), RETRY_MAX_MS);
+  return new Date(Math.min(slot.getTime(), lastRun.startedAt.getTime() + backoff));
 }
 
 /**

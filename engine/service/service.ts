@@ -15,7 +15,7 @@ import { runCycle, type CycleSummary, type RunEvent } from '../runtime/loop.js';
 import { SERVICE_LOCK, takeLock } from '../runtime/lock.js';
 import { runLogLine } from '../log/run-log.js';
 import type { PendingRun, Store } from '../store/store.js';
-import { describeSchedule, plan, type PlannedRun, type SyncHistory } from './schedule.js';
+import { describeSchedule, lastRunOf, plan, type PlannedRun, type SyncHistory } from './schedule.js';
 
 /** How often the service looks for runs queued by `syncspec trigger` (and refreshes what it knows). */
 export const POLL_MS = 500;
@@ -164,10 +164,10 @@ async function readHistory(store: Store, syncs: SyncDefinition[], pending: Pendi
   const history = new Map<string, SyncHistory>();
   for (const sync of syncs) {
     const queued = pending.filter((run) => run.sync === sync.name).length;
-    const runs = (await store.listRuns({ sync: sync.name, limit: queued + 5 })).filter((run) => run.status !== 'pending');
-    const latest = runs.reduce<(typeof runs)[number] | undefined>((best, run) => (!best || run.startedAt > best.startedAt ? run : best), undefined);
+    // Enough runs to count failures in a row until the backoff reaches its longest.
+    const lastRun = lastRunOf(await store.listRuns({ sync: sync.name, limit: queued + 8 }));
     history.set(sync.name, {
-      ...(latest ? { lastRun: { startedAt: new Date(latest.startedAt), status: latest.status } } : {}),
+      ...(lastRun ? { lastRun } : {}),
       ...(refusedAt.has(sync.name) ? { refusedAt: refusedAt.get(sync.name) } : {}),
     });
   }

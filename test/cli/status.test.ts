@@ -93,8 +93,8 @@ describe('syncspec status', () => {
       latestRun: { id: 3, status: 'failed', requests: 2, retries: 1, error: repoError },
       // Its kind and code are kept beside the text: the 503 was retried until the last attempt.
       lastError: { runId: 3, at: repos.latestRun.endedAt, message: repoError, code: 'HTTP_STATUS', kind: 'retriable' },
-      // A failed run counts like a completed one: the next slot, not at once.
-      nextRun: new Date(Date.parse(repos.latestRun.startedAt) + DAY_MS).toISOString(),
+      // A failed run is retried after a minute (doubling with each failure in a row), not a day later, nor at once.
+      nextRun: new Date(Date.parse(repos.latestRun.startedAt) + 60_000).toISOString(),
     });
     expect(issues).toMatchObject({
       schedule: 'cron 0 */2 * * *', latestRun: null,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Schedule } from '../../engine/core/types.js';
 import { parseSchedule } from '../../engine/schedule/parse.js';
-import { PENDING_RETRY_MS, describeSchedule, dueAt, plan, type PlanInput, type ScheduledSync, type SyncHistory } from '../../engine/service/schedule.js';
+import { PENDING_RETRY_MS, describeSchedule, dueAt, lastRunOf, plan, type PlanInput, type ScheduledSync, type SyncHistory } from '../../engine/service/schedule.js';
 import type { PendingRun, RunStatus } from '../../engine/store/store.js';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
@@ -33,10 +33,31 @@ describe('dueAt', () => {
     expect(dueAt(schedule('5m'), {}, NOW)).toEqual(NOW);
   });
 
-  test('an interval counts from the latest start, completed or failed: a failing source waits for its next slot', () => {
+  test('an interval counts from the latest start', () => {
     expect(dueAt(schedule('5m'), ran(secondsAgo(60)), NOW)).toEqual(secondsAgo(60 - 300));
-    expect(dueAt(schedule('5m'), ran(secondsAgo(60), 'failed'), NOW)).toEqual(secondsAgo(60 - 300));
     expect(dueAt(schedule('5m'), ran(secondsAgo(400)), NOW)).toEqual(secondsAgo(100));
+  });
+
+  test('a failed run is retried after a backoff doubling with each failure in a row (1 min … 1 h), or at its next slot if sooner', () => {
+    const failed = (startedAt: Date, failuresInRow: number): SyncHistory => ({ lastRun: { startedAt, status: 'failed', failuresInRow } });
+    const start = secondsAgo(10);
+    expect(dueAt(schedule('1d'), failed(start, 1), NOW)).toEqual(new Date(start.getTime() + 60_000));
+    expect(dueAt(schedule('1d'), failed(start, 3), NOW)).toEqual(new Date(start.getTime() + 4 * 60_000));
+    expect(dueAt(schedule('1d'), failed(start, 9), NOW)).toEqual(new Date(start.getTime() + 3_600_000));
+    // A slot sooner than the backoff wins: a 5m sync failing a fourth time runs at its next 5 minutes, not in 8.
+    expect(dueAt(schedule('5m'), failed(start, 4), NOW)).toEqual(new Date(start.getTime() + 300_000));
+  });
+
+  test('failures in a row are counted from the latest run back to one that did not fail', () => {
+    const runs = [
+      { startedAt: '2026-03-10T11:00:00.000Z', status: 'completed' as const },
+      { startedAt: '2026-03-10T11:30:00.000Z', status: 'failed' as const },
+      { startedAt: '2026-03-10T11:50:00.000Z', status: 'pending' as const },
+      { startedAt: '2026-03-10T11:40:00.000Z', status: 'failed' as const },
+    ];
+    expect(lastRunOf(runs)).toEqual({ startedAt: at('2026-03-10T11:40:00.000Z'), status: 'failed', failuresInRow: 2 });
+    expect(lastRunOf(runs.slice(1))).toMatchObject({ failuresInRow: 2 });
+    expect(lastRunOf([])).toBeUndefined();
   });
 
   test('a cron expression fires at its next time after the latest start; a missed one is due at once', () => {

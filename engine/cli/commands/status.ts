@@ -20,7 +20,7 @@ import { fullSyncOf, syncFilters } from '../../spec/filters.js';
 import type { Schedule, SyncDefinition } from '../../core/types.js';
 import type { RunRecord } from '../../store/store.js';
 import { nextRun } from '../../schedule/parse.js';
-import { describeSchedule, dueAt } from '../../service/schedule.js';
+import { describeSchedule, dueAt, lastRunOf } from '../../service/schedule.js';
 import { table } from '../format.js';
 import { openOrReport } from '../open.js';
 import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, waitsCell, type RunView } from '../run-view.js';
@@ -131,7 +131,8 @@ function nextRunOf(schedule: Schedule, runs: RunRecord[], now: Date): Date | nul
   const started = runs.find((run) => run.status !== 'pending');
   // A run going on now: the schedule counts from its start (dueAt would read it as interrupted).
   if (started?.status === 'running') return nextRun(schedule, new Date(started.startedAt));
-  return dueAt(schedule, started ? { lastRun: { startedAt: new Date(started.startedAt), status: started.status } } : {}, now);
+  const lastRun = lastRunOf(runs);
+  return dueAt(schedule, lastRun ? { lastRun } : {}, now);
 }
 
 interface CheckpointSummary {

@@ -3,6 +3,8 @@
  * scheduled sync when it is due and every run `syncspec trigger` queues, logging each run's start
  * and end on stderr. The first SIGINT/SIGTERM stops scheduling and lets the running syncs finish
  * the page in flight and commit; the second aborts the requests in flight too. Exit 0 once stopped.
+ * A service whose launcher dies (`npx syncspec start` killed: npx does not forward signals) stops
+ * the same graceful way instead of running on as an orphan.
  */
 import { Option, type Command } from 'commander';
 import { createLogger } from '../../log/logger.js';
@@ -10,6 +12,8 @@ import { runService, serviceOf } from '../../service/service.js';
 import { openOrReport } from '../open.js';
 
 const LOG_FORMATS = ['pretty', 'json'] as const;
+/** How often the service looks whether its parent process is still there. */
+const PARENT_CHECK_MS = 1_000;
 
 export function registerStart(program: Command): void {
   program
@@ -33,9 +37,18 @@ export function registerStart(program: Command): void {
         }
       };
       process.on('SIGINT', stop).on('SIGTERM', stop);
+      // An orphan is re-parented (to init or a subreaper): its parent pid changes.
+      const parent = process.ppid;
+      const orphaned = setInterval(() => {
+        if (process.ppid === parent || graceful.signal.aborted) return;
+        logger.warn({ parent }, `the process that started this service (pid ${parent}) is gone: stopping`);
+        graceful.abort();
+      }, PARENT_CHECK_MS);
+      orphaned.unref();
       try {
         await runService(serviceOf(opened), { logger, signal: graceful.signal, abortSignal: hard.signal });
       } finally {
+        clearInterval(orphaned);
         process.off('SIGINT', stop).off('SIGTERM', stop);
         await opened.close();
       }

@@ -1,0 +1,54 @@
+/**
+ * A service whose launcher dies — `npx syncspec start` SIGKILLed, or a terminal closed — stops by
+ * itself the graceful way, instead of running on as an orphan nobody can signal.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CLI, removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+
+afterAll(removeScratchDirs);
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('syncspec start, orphaned', () => {
+  test('its launcher SIGKILLed, the service logs why and stops by itself', async () => {
+    const dir = scratchDir('syncspec-orphan-');
+    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
+    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
+    const configPath = join(dir, 'config.yaml');
+    // Manual syncs only: the service idles, waiting for triggers.
+    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
+    const log = join(dir, 'service.log');
+    // The launcher starts the service as npx would, prints its pid, and waits.
+    const launcher = spawn(process.execPath, ['-e', `
+      const { spawn } = require('node:child_process');
+      const fs = require('node:fs');
+      const out = fs.openSync(${JSON.stringify(log)}, 'w');
+      const child = spawn(process.execPath, [${JSON.stringify(CLI)}, 'start', 'config.yaml', '--log-format', 'json'], { stdio: ['ignore', out, out] });
+      console.log(child.pid);
+      setInterval(() => {}, 1000);
+    `], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const [chunk] = await once(launcher.stdout!, 'data');
+    const servicePid = Number(String(chunk).trim());
+    // Wait until the service is up (its first log line), then kill the launcher outright.
+    for (let i = 0; i < 600 && !readFileSync(log, 'utf8').includes('service started'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(log, 'utf8')).toContain('service started');
+    launcher.kill('SIGKILL');
+    await once(launcher, 'exit');
+    for (let i = 0; i < 600 && alive(servicePid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive(servicePid)).toBe(false);
+    const messages = readFileSync(log, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toContainEqual(expect.stringMatching(/^the process that started this service \(pid \d+\) is gone: stopping$/));
+    expect(messages.at(-1)).toBe('service stopped');
+  });
+});

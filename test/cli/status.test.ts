@@ -25,7 +25,8 @@ describe('syncspec status', () => {
     dir = scratchDir('syncspec-status-');
     // Schedules: companies 1d, contactsBackfill manual, contactsDelta 5m, repos 1d, issues every 2 hours by cron.
     configPath = writeConfig(dir, { crm: { spec: sandboxSpec({ pageSize: 50 }), syncs: { issues: { schedule: '0 */2 * * *' } } } });
-    env = sandboxEnv(sandbox);
+    // The whole table: no terminal width, whatever the environment running the tests says.
+    env = { ...sandboxEnv(sandbox), COLUMNS: '' };
   });
   afterAll(() => sandbox.close());
 
@@ -127,6 +128,20 @@ describe('syncspec status', () => {
     const [repos] = JSON.parse((await cli('status', configPath, '--json')).stdout).filter((status: { sync: string }) => status.sync === 'crm.repos');
     expect(repos).toMatchObject({ latestRun: { status: 'completed', error: null }, lastError: null });
     expect((await cli('status', configPath)).stdout).not.toContain('last error');
+  });
+
+  test('in a narrow terminal the table drops its least needed columns first, and says which', async () => {
+    const narrow = await runCli(['status', configPath], { env: { ...env, COLUMNS: '100' }, cwd: dir });
+    expect(narrow.code).toBe(0);
+    const lines = narrow.stdout.split('\n');
+    const table = lines.slice(0, lines.findIndex((line) => line.startsWith('(left out')));
+    expect(Math.max(...table.map((line) => line.length))).toBeLessThanOrEqual(100);
+    const note = lines.find((line) => line.startsWith('(left out'))!;
+    const hidden = /^\(left out to fit the terminal: (.+); --json or a wider terminal shows them\)$/.exec(note)![1].split(', ');
+    // Counters go first, then times; sync, next run, active and latest always stay.
+    expect(hidden.slice(0, 5)).toEqual(['retries', 'waits', 'deleted', 'requests', 'failed']);
+    expect(tableRows(table.join('\n'))[0]).toEqual(HEADER.filter((name) => !hidden.includes(name)));
+    expect(tableRows(table.join('\n'))[0]).toEqual(expect.arrayContaining(['sync', 'next run', 'active', 'latest']));
   });
 
   test('an invalid config: exit 2, nothing on stdout', async () => {

@@ -21,7 +21,7 @@ import type { Schedule, SyncDefinition } from '../../core/types.js';
 import type { RunRecord } from '../../store/store.js';
 import { nextRun } from '../../schedule/parse.js';
 import { describeSchedule, dueAt, lastRunOf } from '../../service/schedule.js';
-import { table } from '../format.js';
+import { fittedTable, terminalWidth } from '../format.js';
 import { openOrReport } from '../open.js';
 import { ACTIVE_STATUSES, durationCell, localTime, progressCell, runView, shortError, waitsCell, type RunView } from '../run-view.js';
 import { describeState, streamName } from '../../interpreter/state-format.js';
@@ -179,6 +179,9 @@ const HEADERS = [
   'retries', 'waits',
 ];
 
+/** What a narrow terminal loses first; sync, next run, active and latest always stay. */
+const DROP_FIRST = ['retries', 'waits', 'deleted', 'requests', 'failed', 'started', 'duration', 'checkpoint', 'upserted', 'phase', 'schedule'];
+
 /** The table, then each sync's last error (errors are long; a table cell would cut them). */
 export function statusTable(statuses: SyncStatus[], now: Date): string {
   const rows = statuses.map((status) => {
@@ -197,7 +200,9 @@ export function statusTable(statuses: SyncStatus[], now: Date): string {
       latest ? waitsCell(latest) : '-',
     ];
   });
-  const lines = [table(HEADERS, rows)];
+  const fitted = fittedTable(HEADERS, rows, terminalWidth(), DROP_FIRST);
+  const lines = [fitted.text];
+  if (fitted.hidden.length > 0) lines.push(`(left out to fit the terminal: ${fitted.hidden.join(', ')}; --json or a wider terminal shows them)`);
   for (const status of statuses) {
     if (status.fullSync !== null && status.filters.length > 0) lines.push(`\n${fullCycleLine(status)}`);
   }

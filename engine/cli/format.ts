@@ -1,11 +1,21 @@
 /** Plain-text tables and durations for terminal output. */
 
+/**
+ * Columns of two spaces or more between cells; figures (counts, times, percentages) right-aligned
+ * so they line up by their units, text left-aligned so it reads.
+ */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
+  const figures = headers.map((_, column) => column > 0 && rows.length > 0 && rows.every((row) => isFigure(String(row[column] ?? ''))));
   return cells
-    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd())
+    .map((row) => row.map((cell, column) => (figures[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd())
     .join('\n');
+}
+
+/** `42`, `1,234`, `0.83`, `42%`, `112ms`, `1m5s`, `1 (1.0s)`, `2026-12-03 10:00:00`, or `-` for none. */
+function isFigure(cell: string): boolean {
+  return cell === '-' || (/^[-+]?\d/.test(cell) && !/[A-Za-z]{3,}/.test(cell));
 }
 
 export { formatDuration as duration } from '../core/duration.js';

@@ -38,11 +38,11 @@ describe('state show: the table', () => {
       line('crm.events', { cursor: { value: 'evt_0100', id: null } }, { cycle: 'anchored', updated: '-' }),
     ]);
     expect(text.split('\n')).toEqual([
-      'sync           partition        cycle    phase                                 cursor            delete cursor                            page                   updated',
-      'crm.contacts           -  in progress  deletes  2024-05-01T09:59:50.000Z (cus_000012)  evt_0042, seen evt_0050  deletes at tok_7, 20 committed  2024-05-01T10:00:05.123Z',
-      'crm.deals              -  in progress        -   1714557600, seen 1714557700 (deal_9)                        -                            at 3  2024-05-01T10:00:05.123Z',
-      'crm.issues    rep_000001         done        -                                      -                        -                               -  2024-05-01T10:00:05.123Z',
-      'crm.events             -     anchored        -                               evt_0100                        -                               -                         -',
+      'sync          partition   cycle        phase    cursor                                 delete cursor            page                                             updated',
+      'crm.contacts  -           in progress  deletes  2024-05-01T09:59:50.000Z (cus_000012)  evt_0042, seen evt_0050  deletes at tok_7, 20 committed  2024-05-01T10:00:05.123Z',
+      'crm.deals     -           in progress  -        1714557600, seen 1714557700 (deal_9)   -                        at 3                            2024-05-01T10:00:05.123Z',
+      'crm.issues    rep_000001  done         -        -                                      -                        -                               2024-05-01T10:00:05.123Z',
+      'crm.events    -           anchored     -        evt_0100                               -                        -                                                      -',
     ]);
   });
 

@@ -48,14 +48,21 @@ export interface OpenOptions {
   access?: 'read' | 'write';
   /** What stamps run history and cycle starts (and so a cursor's buffer); default the system clock. */
   clock?: Clock;
+  /**
+   * 'optional' for commands that send no request (status, runs, rows, catalog, state show): a secret
+   * whose environment variable is not set is a warning, and a request that needed it would fail.
+   * Default 'required'.
+   */
+  secrets?: 'required' | 'optional';
 }
 
 export async function openProject(configPath: string, options: OpenOptions = {}): Promise<OpenedProject> {
-  const { project, diagnostics } = await loadProject(configPath, options);
+  const secretsRequired = options.secrets !== 'optional';
+  const { project, diagnostics } = await loadProject(configPath, { ...options, missingSecrets: secretsRequired ? 'error' : 'warning' });
   if (!project) throw new InvalidConfigError(diagnostics);
   const pacers = new PacerRegistry();
   const clock = options.clock ?? systemClock;
-  const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers }));
+  const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers, secretsRequired }));
   let store: Store;
   try {
     store = await openStore({ ...project.storage, access: options.access ?? 'write', clock });

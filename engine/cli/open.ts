@@ -8,9 +8,10 @@ import { EXIT, reportError, reportInvalid, reportStorage } from './exit.js';
 
 export { reportInvalid, reportStorage };
 
-export async function openOrReport(configPath: string, access: 'read' | 'write' = 'write'): Promise<OpenedProject | undefined> {
+/** `looking`: a command that only reads the database and sends no request, so needs no secret values. */
+export async function openOrReport(configPath: string, access: 'read' | 'write' | 'looking' = 'write'): Promise<OpenedProject | undefined> {
   try {
-    return await openProject(configPath, { access });
+    return await openProject(configPath, access === 'looking' ? { access: 'read', secrets: 'optional' } : { access });
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       reportError(EXIT.invalidInput, 'invalid-config', error.message, {

@@ -38,9 +38,18 @@ export interface CompiledConnector {
   close(): void;
 }
 
-export function compileConnector(loaded: LoadedConnector, shared: { pacers: PacerRegistry }): CompiledConnector {
+export interface CompileOptions {
+  pacers: PacerRegistry;
+  /**
+   * False for commands that send no request (status, runs, rows, catalog): a secret without a value
+   * fails the first request that needs it instead of the compile.
+   */
+  secretsRequired?: boolean;
+}
+
+export function compileConnector(loaded: LoadedConnector, shared: CompileOptions): CompiledConnector {
   const { spec, name: connector, vars, secrets } = loaded;
-  const http = createConnectorHttp(loaded, shared.pacers);
+  const http = createConnectorHttp(loaded, shared.pacers, { secretsRequired: shared.secretsRequired ?? true });
   const databases = new Map(Object.entries(spec.databases).map(([key, db]) => [key, toDatabaseDefinition(connector, key, db)]));
   const compiled = new Map<string, CompiledSync>();
 

@@ -6,6 +6,8 @@
 import type { LoadedConnector } from '../config/load.js';
 import { createHttpClient, createTokenHttp, type HttpClient } from '../http/client.js';
 import { createAuthenticator } from '../http/auth/registry.js';
+import type { Authenticator } from '../http/auth/types.js';
+import { SyncError } from '../core/errors.js';
 import { Redactor } from '../http/redact.js';
 import { compileTemplate } from '../template/render.js';
 import { readsSecrets } from '../template/secrets.js';
@@ -19,7 +21,7 @@ export interface ConnectorHttp {
   close(): void;
 }
 
-export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry): ConnectorHttp {
+export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry, options: { secretsRequired: boolean } = { secretsRequired: true }): ConnectorHttp {
   const { spec, vars, secrets } = loaded;
   const redactor = new Redactor();
   for (const [name, value] of Object.entries(secrets)) redactor.addNamed(name, value);
@@ -39,7 +41,7 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
   };
   const rateLimit = spec.api.rateLimit;
   const tokenHttp = createTokenHttp(common);
-  const auth = createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp });
+  const auth = authenticatorOf(() => createAuthenticator(spec.api.auth, { secrets, vars, redactor, http: tokenHttp }), options.secretsRequired);
   const clients = new Map<string, HttpClient>();
 
   const clientFor = (pacerName: string | undefined): HttpClient => {
@@ -67,4 +69,18 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
       tokenHttp.close();
     },
   };
+}
+
+/**
+ * The authenticator, or — when secrets are not required and one has no value — one that refuses
+ * every request with why, so that commands which send none still open the project.
+ */
+function authenticatorOf(create: () => Authenticator, secretsRequired: boolean): Authenticator {
+  if (secretsRequired) return create();
+  try {
+    return create();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { authenticate: () => Promise.reject(new SyncError('missing-secret', message)) };
+  }
 }

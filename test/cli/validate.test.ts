@@ -132,7 +132,7 @@ describe('syncspec validate, as a newcomer tries it', () => {
     expect(invalid.stdout).toBe("crm.yaml:16:11  syncs.contacts.mode: unknown value 'replce' (did you mean 'replace'? allowed: replace, incremental)\n1 error in 1 file\n");
   });
 
-  test('a secret whose variable is not set: a warning at validate, an error at run', async () => {
+  test('a secret whose variable is not set: a warning at validate and where no request is sent, an error at run', async () => {
     const dir = writeProject({ spec: SECRET_SPEC, config: SECRET_CONFIG });
     const env = { PATH: process.env.PATH };
     const validated = await runCli(['validate', 'config.yaml'], { env, cwd: dir });
@@ -146,6 +146,16 @@ describe('syncspec validate, as a newcomer tries it', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("config.yaml:5:30  connectors.crm.secrets.token.env: environment variable CRM_TOKEN (secret 'token') is not set");
     // Nothing was fetched or created.
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+
+    // Commands that send no request need no secret value either.
+    for (const args of [['status', 'config.yaml'], ['runs', 'list', 'config.yaml'], ['state', 'show', 'config.yaml'], ['rows', 'config.yaml', 'contacts'], ['catalog', 'config.yaml']]) {
+      const looked = await runCli(args, { env, cwd: dir });
+      expect([args.join(' '), looked.code, looked.stderr]).toEqual([args.join(' '), 0, '']);
+    }
+    // One that does (check, preview) refuses at load, naming the variable.
+    const check = await runCli(['check', 'config.yaml'], { env, cwd: dir });
+    expect([check.code, check.stderr]).toEqual([2, "config.yaml:5:30  connectors.crm.secrets.token.env: environment variable CRM_TOKEN (secret 'token') is not set\n"]);
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 });

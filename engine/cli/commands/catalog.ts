@@ -24,7 +24,7 @@ export function registerCatalog(program: Command): void {
     .argument('<config>', 'config file')
     .option('--json', 'print the catalog as JSON')
     .action(async (config: string, options: { json?: boolean }) => {
-      const opened = await openOrReport(config, 'read');
+      const opened = await openOrReport(config, 'looking');
       if (!opened) return;
       try {
         const entries = catalogOf(opened.syncs);

@@ -24,7 +24,7 @@ export function registerRows(program: Command): void {
     .option('--offset <n>', 'skip this many rows first', whole('--offset', 0))
     .option('--json', 'print { database, total, rows } as JSON')
     .action(async (config: string, name: string, options: { limit?: number; offset?: number; json?: boolean }) => {
-      const opened = await openOrReport(config, 'read');
+      const opened = await openOrReport(config, 'looking');
       if (!opened) return;
       try {
         const databases = [...new Map(opened.syncs.map((sync) => [sync.database.name, sync.database])).values()];

@@ -23,7 +23,7 @@ export function registerRuns(program: Command): void {
     .option('-n, --limit <n>', `at most this many runs (default ${DEFAULT_LIMIT})`, positiveWhole('--limit'))
     .option('--json', 'print JSON')
     .action(async (config: string, options: { sync?: string; limit?: number; json?: boolean }) => {
-      const opened = await openOrReport(config, 'read');
+      const opened = await openOrReport(config, 'looking');
       if (!opened) return;
       try {
         let sync: string | undefined;
@@ -62,7 +62,7 @@ export function registerRuns(program: Command): void {
     .action(async (config: string, idText: string, options: { json?: boolean }) => {
       const id = Number(idText);
       if (!/^\d+$/.test(idText) || !Number.isSafeInteger(id) || id < 1) return reportInvalid(`invalid run id '${idText}': expected a whole number of at least 1`);
-      const opened = await openOrReport(config, 'read');
+      const opened = await openOrReport(config, 'looking');
       if (!opened) return;
       try {
         const run = await opened.store.getRun(id);

@@ -24,7 +24,7 @@ export function registerState(program: Command): void {
     .option('-s, --sync <name>', 'only this sync')
     .option('--json', 'print JSON')
     .action(async (config: string, options: { sync?: string; json?: boolean }) => {
-      await withSyncs(config, options.sync, 'read', async (opened, names) => {
+      await withSyncs(config, options.sync, 'looking', async (opened, names) => {
         const checkpoints = (await opened.store.listCheckpoints()).filter((c) => names.includes(c.sync));
         if (options.json) {
           process.stdout.write(`${JSON.stringify(checkpoints, null, 2)}\n`);
@@ -120,7 +120,7 @@ function phaseCell(view: StateView): string {
 }
 
 async function withSyncs(
-  config: string, name: string | undefined, access: 'read' | 'write', action: (opened: OpenedProject, names: string[]) => Promise<void>,
+  config: string, name: string | undefined, access: 'looking' | 'write', action: (opened: OpenedProject, names: string[]) => Promise<void>,
 ): Promise<void> {
   const opened = await openOrReport(config, access);
   if (!opened) return;

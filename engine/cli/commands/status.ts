@@ -76,7 +76,7 @@ export function registerStatus(program: Command): void {
     .argument('<config>', 'config file')
     .option('--json', 'print JSON')
     .action(async (config: string, options: { json?: boolean }) => {
-      const opened = await openOrReport(config, 'read');
+      const opened = await openOrReport(config, 'looking');
       if (!opened) return;
       try {
         const now = new Date();

@@ -1,6 +1,7 @@
 /**
- * A service whose launcher dies — `npx syncspec start` SIGKILLed, or a terminal closed — stops by
- * itself the graceful way, instead of running on as an orphan nobody can signal.
+ * A service started through npm whose launcher dies — `npx syncspec start` SIGKILLed, or its
+ * terminal closed — stops by itself the graceful way, instead of running on as an orphan nobody can
+ * signal. Started otherwise (nohup, systemd) it outlives its parent, as it is meant to.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,15 +22,8 @@ const alive = (pid: number) => {
 };
 
 describe('syncspec start, orphaned', () => {
-  test('its launcher SIGKILLed, the service logs why and stops by itself', async () => {
-    const dir = scratchDir('syncspec-orphan-');
-    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
-    const configPath = join(dir, 'config.yaml');
-    // Manual syncs only: the service idles, waiting for triggers.
-    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
-    const log = join(dir, 'service.log');
-    // The launcher starts the service as npx would, prints its pid, and waits.
+  const launch = async (dir: string, env: NodeJS.ProcessEnv, log: string) => {
+    // The launcher starts the service as npx would (npx sets npm_command), prints its pid, and waits.
     const launcher = spawn(process.execPath, ['-e', `
       const { spawn } = require('node:child_process');
       const fs = require('node:fs');
@@ -39,10 +33,21 @@ describe('syncspec start, orphaned', () => {
       setInterval(() => {}, 1000);
     `], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const [chunk] = await once(launcher.stdout!, 'data');
-    const servicePid = Number(String(chunk).trim());
-    // Wait until the service is up (its first log line), then kill the launcher outright.
     for (let i = 0; i < 600 && !readFileSync(log, 'utf8').includes('service started'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(readFileSync(log, 'utf8')).toContain('service started');
+    return { launcher, servicePid: Number(String(chunk).trim()) };
+  };
+
+  test('its launcher SIGKILLed, the service logs why and stops by itself', async () => {
+    const dir = scratchDir('syncspec-orphan-');
+    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
+    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
+    const configPath = join(dir, 'config.yaml');
+    // Manual syncs only: the service idles, waiting for triggers.
+    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
+    const log = join(dir, 'service.log');
+    const { launcher, servicePid } = await launch(dir, { ...env, npm_command: 'exec' }, log);
+    expect(readFileSync(log, 'utf8')).toContain('started through npm: stops when its launcher');
     launcher.kill('SIGKILL');
     await once(launcher, 'exit');
     for (let i = 0; i < 600 && alive(servicePid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -50,5 +55,24 @@ describe('syncspec start, orphaned', () => {
     const messages = readFileSync(log, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toContainEqual(expect.stringMatching(/^the process that started this service \(pid \d+\) is gone: stopping$/));
     expect(messages.at(-1)).toBe('service stopped');
+  });
+
+  test('started otherwise (nohup, systemd), it outlives its launcher', async () => {
+    const dir = scratchDir('syncspec-orphan-');
+    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
+    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
+    const log = join(dir, 'service.log');
+    const { launcher, servicePid } = await launch(dir, env, log);
+    // Not started through npm: it does not watch its launcher at all.
+    expect(readFileSync(log, 'utf8')).not.toContain('started through npm');
+    launcher.kill('SIGKILL');
+    await once(launcher, 'exit');
+    expect(alive(servicePid)).toBe(true);
+    process.kill(servicePid, 'SIGTERM');
+    for (let i = 0; i < 600 && alive(servicePid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive(servicePid)).toBe(false);
+    expect(readFileSync(log, 'utf8')).not.toContain('is gone: stopping');
   });
 });

@@ -69,7 +69,9 @@ function specPath(dir: string, connector: string, spec: string | SpecObject): st
 }
 
 export function sandboxEnv(sandbox: Sandbox | { url: string }): NodeJS.ProcessEnv {
-  return { ...process.env, SANDBOX_URL: sandbox.url, SANDBOX_TOKEN: 'sandbox-token' };
+  // Not npm's: a CLI the tests start was not launched through npm (start would watch its launcher).
+  const { npm_command: _npm, ...inherited } = process.env;
+  return { ...inherited, SANDBOX_URL: sandbox.url, SANDBOX_TOKEN: 'sandbox-token' };
 }
 
 export interface Harness {

@@ -3,8 +3,9 @@
  * scheduled sync when it is due and every run `syncspec trigger` queues, logging each run's start
  * and end on stderr. The first SIGINT/SIGTERM stops scheduling and lets the running syncs finish
  * the page in flight and commit; the second aborts the requests in flight too. Exit 0 once stopped.
- * A service whose launcher dies (`npx syncspec start` killed: npx does not forward signals) stops
- * the same graceful way instead of running on as an orphan.
+ * Started through npm (`npx syncspec start`, `npm run …`: npx does not forward signals), a service
+ * whose launcher dies stops the same graceful way instead of running on as an orphan. Started any
+ * other way (systemd, a container, `nohup`) it does not watch its parent: outliving it is the point.
  */
 import { Option, type Command } from 'commander';
 import { createLogger } from '../../log/logger.js';
@@ -37,18 +38,19 @@ export function registerStart(program: Command): void {
         }
       };
       process.on('SIGINT', stop).on('SIGTERM', stop);
-      // An orphan is re-parented (to init or a subreaper): its parent pid changes.
+      // An orphan is re-parented (to init or a subreaper): its parent pid changes. npm and npx set npm_command.
       const parent = process.ppid;
-      const orphaned = setInterval(() => {
+      const orphaned = process.env.npm_command === undefined ? undefined : setInterval(() => {
         if (process.ppid === parent || graceful.signal.aborted) return;
         logger.warn({ parent }, `the process that started this service (pid ${parent}) is gone: stopping`);
         graceful.abort();
       }, PARENT_CHECK_MS);
-      orphaned.unref();
+      orphaned?.unref();
+      if (orphaned) logger.info({ parent }, `started through npm: stops when its launcher (pid ${parent}) is gone`);
       try {
         await runService(serviceOf(opened), { logger, signal: graceful.signal, abortSignal: hard.signal });
       } finally {
-        clearInterval(orphaned);
+        if (orphaned) clearInterval(orphaned);
         process.off('SIGINT', stop).off('SIGTERM', stop);
         await opened.close();
       }

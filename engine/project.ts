@@ -7,7 +7,7 @@ import { loadProject, type LoadedProject } from './config/load.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import type { SyncDefinition } from './core/types.js';
 import { SyncError } from './core/errors.js';
-import { closest } from './core/suggest.js';
+import { didYouMeanQualified, resolveQualified } from './core/qualified.js';
 import type { Store } from './store/store.js';
 import { openStore } from './store/open.js';
 import { compileConnector, type CompiledConnector } from './interpreter/connector.js';
@@ -91,28 +91,15 @@ export async function openProject(configPath: string, options: OpenOptions = {})
  */
 export function selectSyncs(syncs: SyncDefinition[], names: string[] | undefined, disabled: string[] = []): SyncDefinition[] {
   if (!names || names.length === 0) return syncs;
+  const known = syncs.map((sync) => sync.name);
   return names.map((name) => {
-    const exact = syncs.find((sync) => sync.name === name);
-    if (exact) return exact;
-    const matches = syncs.filter((sync) => sync.name.endsWith(`.${name}`));
-    if (matches.length === 1) return matches[0];
-    const known = syncs.map((sync) => sync.name).join(', ');
-    if (matches.length > 1) throw new SyncError('ambiguous-sync', `sync '${name}' is ambiguous: ${matches.map((s) => s.name).join(', ')}`);
+    const resolved = resolveQualified(name, known);
+    if ('found' in resolved) return syncs.find((sync) => sync.name === resolved.found)!;
+    if ('ambiguous' in resolved) throw new SyncError('ambiguous-sync', `sync '${name}' is ambiguous: ${resolved.ambiguous.join(', ')}`);
     const off = disabled.find((qualified) => qualified === name || qualified.endsWith(`.${name}`));
     if (off) throw new SyncError('unknown-sync', `sync '${off}' is disabled in the config (syncs.${off.split('.').slice(1).join('.')}.enabled: false)`);
-    throw new SyncError('unknown-sync', `unknown sync '${name}' (${guessSync(name, syncs)}known syncs: ${known})`);
+    throw new SyncError('unknown-sync', `unknown sync '${name}' (${didYouMeanQualified(resolved)}known syncs: ${known.join(', ')})`);
   });
-}
-
-/** "did you mean 'crm.contacts'? ", matching the name as given against full and short names. */
-function guessSync(name: string, syncs: SyncDefinition[]): string {
-  const byName = new Map<string, string>();
-  for (const { name: qualified } of syncs) {
-    byName.set(qualified, qualified);
-    if (!byName.has(qualified.slice(qualified.indexOf('.') + 1))) byName.set(qualified.slice(qualified.indexOf('.') + 1), qualified);
-  }
-  const match = closest(name, byName.keys());
-  return match === undefined ? '' : `did you mean '${byName.get(match)}'? `;
 }
 
 export interface RunOptions {

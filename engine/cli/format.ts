@@ -1,4 +1,5 @@
-/** Plain-text tables and durations for terminal output. */
+/** Plain-text tables and durations for terminal output, and the parsing of numeric options. */
+import { InvalidArgumentError } from 'commander';
 
 /**
  * Columns of two spaces or more between cells; figures (counts, times, percentages) right-aligned
@@ -48,4 +49,13 @@ export function fittedTable(headers: string[], rows: (string | number)[][], widt
     text = render();
   }
   return { text, hidden };
+}
+
+/** A commander option parser for a whole number of at least `min` (`--limit`, `--offset`). */
+export function wholeNumber(flag: string, min: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`${flag} must be a whole number of at least ${min}`);
+    return value;
+  };
 }

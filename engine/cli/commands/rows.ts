@@ -4,10 +4,9 @@
  * names, `"crm.contacts"`, need quotes). Never creates the database.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import type { DatabaseDefinition } from '../../core/types.js';
-import { closest } from '../../core/suggest.js';
-import { table } from '../format.js';
+import { didYouMeanQualified, resolveQualified } from '../../core/qualified.js';
+import { table, wholeNumber } from '../format.js';
 import { openOrReport, reportInvalid } from '../open.js';
 
 const DEFAULT_LIMIT = 20;
@@ -20,8 +19,8 @@ export function registerRows(program: Command): void {
     .description('show the synced rows of a database (CONNECTOR.DATABASE, or DATABASE when unambiguous)')
     .argument('<config>', 'config file')
     .argument('<database>', 'the database, e.g. crm.contacts or contacts')
-    .option('-n, --limit <n>', `at most this many rows (default ${DEFAULT_LIMIT})`, whole('--limit', 1))
-    .option('--offset <n>', 'skip this many rows first', whole('--offset', 0))
+    .option('-n, --limit <n>', `at most this many rows (default ${DEFAULT_LIMIT})`, wholeNumber('--limit', 1))
+    .option('--offset <n>', 'skip this many rows first', wholeNumber('--offset', 0))
     .option('--json', 'print { database, total, rows } as JSON')
     .action(async (config: string, name: string, options: { limit?: number; offset?: number; json?: boolean }) => {
       const opened = await openOrReport(config, 'looking');
@@ -45,15 +44,11 @@ export function registerRows(program: Command): void {
 }
 
 function findDatabase(databases: DatabaseDefinition[], name: string): DatabaseDefinition | string {
-  const exact = databases.find((database) => database.name === name);
-  if (exact) return exact;
-  const short = databases.filter((database) => database.name.endsWith(`.${name}`));
-  if (short.length === 1) return short[0];
   const names = databases.map((database) => database.name);
-  if (short.length > 1) return `database '${name}' is ambiguous: ${short.map((database) => database.name).join(', ')}`;
-  const guess = closest(name, [...names, ...names.map((full) => full.slice(full.indexOf('.') + 1))]);
-  const meant = guess === undefined ? '' : `did you mean '${names.find((full) => full === guess || full.endsWith(`.${guess}`))}'? `;
-  return `unknown database '${name}' (${meant}databases: ${names.join(', ') || 'none'})`;
+  const resolved = resolveQualified(name, names);
+  if ('found' in resolved) return databases.find((database) => database.name === resolved.found)!;
+  if ('ambiguous' in resolved) return `database '${name}' is ambiguous: ${resolved.ambiguous.join(', ')}`;
+  return `unknown database '${name}' (${didYouMeanQualified(resolved)}databases: ${names.join(', ') || 'none'})`;
 }
 
 function describePage(database: DatabaseDefinition, rows: Record<string, unknown>[], total: number, offset: number): string {
@@ -72,12 +67,4 @@ function cell(value: unknown): string {
   const text = Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   const line = text.replace(/\s+/g, ' ');
   return line.length > CELL_WIDTH ? `${line.slice(0, CELL_WIDTH - 1)}…` : line;
-}
-
-function whole(option: string, min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) throw new InvalidArgumentError(`${option} must be a whole number of at least ${min}`);
-    return value;
-  };
 }

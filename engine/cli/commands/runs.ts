@@ -3,11 +3,10 @@
  * `syncspec runs logs <config> <id> [--json]`: what one run logged, and the records that failed.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { selectSyncs } from '../../project.js';
 import { SyncError } from '../../core/errors.js';
 import type { RunLogEntry } from '../../store/store.js';
-import { table } from '../format.js';
+import { table, wholeNumber } from '../format.js';
 import { openOrReport, reportInvalid } from '../open.js';
 import { durationCell, localTime, progressCell, runView, shortError, waitsCell } from '../run-view.js';
 
@@ -20,7 +19,7 @@ export function registerRuns(program: Command): void {
     .description('the latest runs, newest first')
     .argument('<config>', 'config file')
     .option('-s, --sync <name>', 'only this sync')
-    .option('-n, --limit <n>', `at most this many runs (default ${DEFAULT_LIMIT})`, positiveWhole('--limit'))
+    .option('-n, --limit <n>', `at most this many runs (default ${DEFAULT_LIMIT})`, wholeNumber('--limit', 1))
     .option('--json', 'print JSON')
     .action(async (config: string, options: { sync?: string; limit?: number; json?: boolean }) => {
       const opened = await openOrReport(config, 'looking');
@@ -88,12 +87,4 @@ export function registerRuns(program: Command): void {
 /** `2026-11-22 09:21:45  INFO   page committed: 25 upserted, 0 deleted, 0 failed` */
 function logLine(entry: RunLogEntry): string {
   return `${localTime(entry.at)}  ${entry.level.toUpperCase().padEnd(5)}  ${entry.message}`;
-}
-
-function positiveWhole(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a whole number of at least 1`);
-    return n;
-  };
 }

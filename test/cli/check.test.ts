@@ -2,10 +2,11 @@
  * `syncspec check`: one page of each sync fetched and mapped, nothing written — ok, a records path
  * that finds nothing, credentials the API refuses — with exit 1 when a sync fails.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+import { removeScratchDirs, runCli } from '../support/cli.js';
+import { scaffoldedProject } from '../support/scaffold.js';
 import { sendJson, useServers } from '../support/http-server.js';
 
 afterAll(removeScratchDirs);
@@ -13,13 +14,7 @@ const serve = useServers();
 
 interface Checked { sync: string; status: string; records: number; failed: number; requests: number; note: string | null }
 
-async function scaffold(url: string): Promise<string> {
-  const dir = scratchDir('syncspec-check-');
-  expect((await runCli(['init', 'acme'], { env: { PATH: process.env.PATH }, cwd: dir })).code).toBe(0);
-  const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('baseUrl: "https://api.example.com"', `baseUrl: "${url}"`));
-  return dir;
-}
+const scaffold = (baseUrl: string) => scaffoldedProject({ baseUrl });
 
 describe('syncspec check', () => {
   test('reachable, authenticated, records found and mapped: ok, and nothing written', async () => {

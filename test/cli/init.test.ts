@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import Database from 'better-sqlite3';
 import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
 import { sendJson, useServers } from '../support/http-server.js';
+import { scaffoldedProject } from '../support/scaffold.js';
 
 afterAll(removeScratchDirs);
 const serve = useServers();
@@ -45,10 +46,7 @@ describe('syncspec init', () => {
       const next = start + page.length < matching.length ? String(start + page.length) : undefined;
       sendJson(response, 200, { data: page, ...(next && { next_cursor: next }) });
     });
-    const dir = scratchDir('syncspec-init-');
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
-    const configPath = join(dir, 'config.yaml');
-    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('baseUrl: "https://api.example.com"', `baseUrl: "${server.url}"`));
+    const dir = await scaffoldedProject({ baseUrl: server.url });
 
     const run = await runCli(['run', 'config.yaml', '--json'], { env: { ...env, ACME_TOKEN: 'tok-123' }, cwd: dir });
     expect(run.code).toBe(0);

@@ -6,15 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+import { removeScratchDirs, runCli } from '../support/cli.js';
+import { scaffoldedProject } from '../support/scaffold.js';
 
 afterAll(removeScratchDirs);
 
-async function project(): Promise<string> {
-  const dir = scratchDir('syncspec-json-');
-  expect((await runCli(['init', 'acme'], { env: { PATH: process.env.PATH }, cwd: dir })).code).toBe(0);
-  return dir;
-}
+const project = () => scaffoldedProject();
 
 describe('errors under --json', () => {
   test('an unknown sync, an unknown run: exit 2 with a JSON error on stdout, nothing on stderr', async () => {

@@ -2,10 +2,11 @@
  * `syncspec rows`: the synced rows of a database, by property, paged, as a table or JSON; never
  * creating the database; an unknown name gets a did-you-mean.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+import { removeScratchDirs, runCli } from '../support/cli.js';
+import { scaffoldedProject } from '../support/scaffold.js';
 import { sendJson, useServers } from '../support/http-server.js';
 
 afterAll(removeScratchDirs);
@@ -15,17 +16,14 @@ describe('syncspec rows', () => {
   test('a table of the first rows, then the next page by --offset; JSON with the total', async () => {
     const records = Array.from({ length: 5 }, (_, i) => ({ id: `r${i + 1}`, name: `Row ${i + 1}`, updated_at: `2026-01-0${i + 1}T00:00:00Z` }));
     const server = await serve((_request, response) => sendJson(response, 200, { data: records }));
-    const dir = scratchDir('syncspec-rows-');
+    const dir = await scaffoldedProject({ baseUrl: server.url });
     const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
 
     // Before any run: nothing to show, and no database file created.
     const empty = await runCli(['rows', 'config.yaml', 'items'], { env, cwd: dir });
     expect([empty.code, empty.stdout]).toEqual([0, 'acme.items: no rows yet (a run of a sync that writes it fills it)\n']);
     expect(existsSync(join(dir, 'data'))).toBe(false);
 
-    const configPath = join(dir, 'config.yaml');
-    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('baseUrl: "https://api.example.com"', `baseUrl: "${server.url}"`));
     expect((await runCli(['run', 'config.yaml', '--sync', 'itemsBackfill'], { env, cwd: dir })).code).toBe(0);
 
     const first = await runCli(['rows', 'config.yaml', 'items', '--limit', '2'], { env, cwd: dir });
@@ -43,9 +41,8 @@ describe('syncspec rows', () => {
   });
 
   test('an unknown database: exit 2 with a did-you-mean', async () => {
-    const dir = scratchDir('syncspec-rows-');
+    const dir = await scaffoldedProject();
     const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
     const result = await runCli(['rows', 'config.yaml', 'itemz'], { env, cwd: dir });
     expect([result.code, result.stderr]).toEqual([2, "error: unknown database 'itemz' (did you mean 'acme.items'? databases: acme.items)\n"]);
     const limit = await runCli(['rows', 'config.yaml', 'items', '--limit', '0'], { env, cwd: dir });

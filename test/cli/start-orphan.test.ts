@@ -5,10 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+import { CLI, removeScratchDirs } from '../support/cli.js';
+import { scaffoldedProject } from '../support/scaffold.js';
 
 afterAll(removeScratchDirs);
 
@@ -39,12 +40,9 @@ describe('syncspec start, orphaned', () => {
   };
 
   test('its launcher SIGKILLed, the service logs why and stops by itself', async () => {
-    const dir = scratchDir('syncspec-orphan-');
-    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
-    const configPath = join(dir, 'config.yaml');
     // Manual syncs only: the service idles, waiting for triggers.
-    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
+    const dir = await scaffoldedProject({ manual: true });
+    const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
     const log = join(dir, 'service.log');
     const { launcher, servicePid } = await launch(dir, { ...env, npm_command: 'exec' }, log);
     expect(readFileSync(log, 'utf8')).toContain('started through npm: stops when its launcher');
@@ -58,11 +56,8 @@ describe('syncspec start, orphaned', () => {
   });
 
   test('started otherwise (nohup, systemd), it outlives its launcher', async () => {
-    const dir = scratchDir('syncspec-orphan-');
+    const dir = await scaffoldedProject({ manual: true });
     const env = { PATH: process.env.PATH, ACME_TOKEN: 'x' };
-    expect((await runCli(['init', 'acme'], { env, cwd: dir })).code).toBe(0);
-    const configPath = join(dir, 'config.yaml');
-    writeFileSync(configPath, `${readFileSync(configPath, 'utf8')}    syncs: { itemsDelta: { schedule: manual } }\n`);
     const log = join(dir, 'service.log');
     const { launcher, servicePid } = await launch(dir, env, log);
     // Not started through npm: it does not watch its launcher at all.

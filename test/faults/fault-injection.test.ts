@@ -99,6 +99,19 @@ function expectConverged(chaos: Chaos, sandbox: Sandbox, mismatches: string[], r
   expect(sandbox.source.stats.faults['429']).toBeGreaterThan(0);
 }
 
+/** The end of a backfill seed: a last cycle without faults, its figures printed, and everything converged with no checkpoint left. */
+async function lastBackfillCycle(label: string, chaos: Chaos, sandbox: Sandbox, writes: ReturnType<typeof noWrites>, started: number, extra = ''): Promise<SeedFigures> {
+  sandbox.source.faults.set({});
+  await chaos.cycle();
+  const mismatches = await rowMismatches(chaos, sandbox);
+  const runs = await chaos.finalRuns();
+  const figures = figuresOf(chaos, sandbox, writes, mismatches);
+  console.log(summary(label, figures, Date.now() - started) + extra);
+  expectConverged(chaos, sandbox, mismatches, runs);
+  expect(await chaos.read((opened) => opened.store.listCheckpoints(chaos.qualified))).toEqual([]);
+  return figures;
+}
+
 /** A backfill seed: two cycles under faults, kills and writes (mid-cycle too), then a clean one. */
 async function backfillSeed(seed: number): Promise<SeedFigures> {
   const started = Date.now();
@@ -116,16 +129,7 @@ async function backfillSeed(seed: number): Promise<SeedFigures> {
       await chaos.cycle({ kills: FULL_CYCLE_KILLS, afterInterrupted: writeMidCycle });
       randomWrites(sandbox, random, writes);
     }
-    sandbox.source.faults.set({});
-    await chaos.cycle();
-
-    const mismatches = await rowMismatches(chaos, sandbox);
-    const runs = await chaos.finalRuns();
-    const figures = figuresOf(chaos, sandbox, writes, mismatches);
-    console.log(summary(`backfill seed ${seed}`, figures, Date.now() - started));
-    expectConverged(chaos, sandbox, mismatches, runs);
-    expect(await chaos.read((opened) => opened.store.listCheckpoints(chaos.qualified))).toEqual([]);
-    return figures;
+    return await lastBackfillCycle(`backfill seed ${seed}`, chaos, sandbox, writes, started);
   } finally {
     await sandbox.close();
   }
@@ -158,18 +162,10 @@ async function pagedBackfillSeed(seed: number): Promise<SeedFigures> {
       await chaos.cycle({ kills: FULL_CYCLE_KILLS });
       randomWrites(sandbox, random, writes);
     }
-    sandbox.source.faults.set({});
-    await chaos.cycle();
-
-    const mismatches = await rowMismatches(chaos, sandbox);
-    const runs = await chaos.finalRuns();
-    const figures = figuresOf(chaos, sandbox, writes, mismatches);
-    console.log(summary(`paged backfill seed ${seed}`, figures, Date.now() - started) + `; at most ${sandbox.source.stats.maxInFlight} requests in flight`);
-    expectConverged(chaos, sandbox, mismatches, runs);
+    const figures = await lastBackfillCycle(`paged backfill seed ${seed}`, chaos, sandbox, writes, started, `; at most ${sandbox.source.stats.maxInFlight} requests in flight`);
     // Pages were fetched ahead, never more than the sync allows.
     expect(sandbox.source.stats.maxInFlight).toBeGreaterThan(1);
     expect(sandbox.source.stats.maxInFlight).toBeLessThanOrEqual(PAGES_AHEAD);
-    expect(await chaos.read((opened) => opened.store.listCheckpoints(chaos.qualified))).toEqual([]);
     return figures;
   } finally {
     await sandbox.close();

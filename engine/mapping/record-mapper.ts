@@ -144,33 +144,39 @@ function compile(input: RecordMapperInput): RecordMapper {
 
     map(record, ctx) {
       const scope = scopeOf(record, ctx);
-      // Every problem of the record is collected, so the user fixes them in one round.
-      const reasons: string[] = [];
-      const attempt = <T>(label: string | null, run: () => T): T | undefined => {
-        try {
-          return run();
-        } catch (error) {
-          reasons.push(label ? `${label}: ${reasonOf(error)}` : reasonOf(error));
-          return undefined;
-        }
-      };
-
-      const key = attempt(null, () => readKey(keySource, scope)) ?? null;
+      // Every problem of the record is collected, so the user fixes them in one round. Per record
+      // and per property: no closure, and no array until there is a problem.
+      let reasons: string[] | undefined;
+      let key: string | null = null;
+      try {
+        key = readKey(keySource, scope);
+      } catch (error) {
+        reasons = [reasonOf(error)];
+      }
       const properties: Record<string, PropertyValue> = {};
-      // Per property and per record: no closure here.
       for (const { property, type, source } of mapped) {
         try {
           const value = type.normalize(source.evaluate(scope), property);
           if (value !== undefined) properties[property.name] = value;
         } catch (error) {
-          reasons.push(`${property.name}: ${reasonOf(error)}`);
+          (reasons ??= []).push(`${property.name}: ${reasonOf(error)}`);
         }
       }
       const change: UpsertChange = { type: 'upsert', key: key ?? '', properties };
-      if (icon) change.icon = attempt('icon', () => parseIcon(icon.evaluate(scope))) ?? null;
-      if (content) change.pageContentMarkdown = attempt('content', () => asText(content.evaluate(scope))) ?? null;
+      if (icon || content) {
+        const attempt = <T>(label: string, run: () => T): T | undefined => {
+          try {
+            return run();
+          } catch (error) {
+            (reasons ??= []).push(`${label}: ${reasonOf(error)}`);
+            return undefined;
+          }
+        };
+        if (icon) change.icon = attempt('icon', () => parseIcon(icon.evaluate(scope))) ?? null;
+        if (content) change.pageContentMarkdown = attempt('content', () => asText(content.evaluate(scope))) ?? null;
+      }
 
-      if (reasons.length > 0 || key === null) return { ok: false, failure: { key, reason: reasons.join('; ') } };
+      if (reasons !== undefined || key === null) return { ok: false, failure: { key, reason: (reasons ?? []).join('; ') } };
       return { ok: true, change };
     },
   };

@@ -42,6 +42,12 @@ const accepts: Record<string, Accept[]> = {
     [definition('email'), 'Bob.Smith+tag@Example.COM', 'Bob.Smith+tag@example.com'],
     [definition('email'), ' ann@sub.example.co.uk ', 'ann@sub.example.co.uk'],
     [definition('email'), null, null],
+    // Plain lower-case addresses take a shortcut; these sit at its edges and must come out the same.
+    [definition('email'), 'a@b.co', 'a@b.co'],
+    [definition('email'), "o'neil.x-y+z@mail-1.example.org", "o'neil.x-y+z@mail-1.example.org"],
+    [definition('email'), 'ann@xn--bcher-kva.example', 'ann@xn--bcher-kva.example'],
+    [definition('email'), 'ann@example.xn--p1ai', 'ann@example.xn--p1ai'],
+    [definition('email'), `${'l'.repeat(64)}@example.com`, `${'l'.repeat(64)}@example.com`],
   ],
   phoneNumber: [
     [definition('phoneNumber'), '+1 (555) 123-4567', '+1 (555) 123-4567'],
@@ -181,6 +187,9 @@ const rejects: Record<string, Reject[]> = {
     [definition('email'), 'bob@-example.com', "invalid email 'bob@-example.com'"],
     [definition('email'), 'bob@example.c0m', "invalid email 'bob@example.c0m'"],
     [definition('email'), 7, 'expected an email address, got 7'],
+    [definition('email'), 'ann@example.com.', "invalid email 'ann@example.com.'"],
+    [definition('email'), '.ann@example.com', "invalid email '.ann@example.com'"],
+    [definition('email'), 'ann@exam_ple.com', "invalid email 'ann@exam_ple.com'"],
   ],
   phoneNumber: [
     [definition('phoneNumber'), 'call me', "invalid phone number 'call me'"],
@@ -310,6 +319,21 @@ describe('property types', () => {
       expect(normalize).toThrow(MappingError);
       expect(normalize).toThrow(new MappingError(reason));
     });
+  });
+});
+
+describe('email length limits (the plain-address shortcut keeps them)', () => {
+  const normalize = (raw: string) => () => propertyTypes.email.normalize(raw, definition('email'));
+  it.each([
+    ['a local part of 65 characters', `${'l'.repeat(65)}@example.com`],
+    ['a domain label of 64 characters', `ann@${'d'.repeat(64)}.com`],
+    ['a domain of 255 characters', `ann@${'d.'.repeat(126)}com`],
+  ])('refuses %s', (_what, raw) => {
+    expect(normalize(raw)).toThrow(/^invalid email '/);
+  });
+  it('accepts a domain of 253 characters', () => {
+    const raw = `ann@${'d.'.repeat(125)}com`;
+    expect(normalize(raw)()).toBe(raw);
   });
 });
 

@@ -7,9 +7,20 @@ const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const TOP_LEVEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 
+/**
+ * The common case in one test: no surrounding space, a dot-atom local part, and a lower-case domain
+ * whose last label is alphabetic — the same rules as below, so such an address is returned as it is,
+ * with nothing split or copied. Anything else (IDN labels, capitals, spaces) takes the full path.
+ */
+const PLAIN = new RegExp(`^${LOCAL.source.slice(1, -1)}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$`);
+
 /** Validates one address; returns it trimmed with the domain lower-cased (local parts are case-sensitive). */
 export function parseEmail(raw: unknown): string {
   if (typeof raw !== 'string') throw new MappingError(`expected an email address, got ${show(raw)}`);
+  if (PLAIN.test(raw)) {
+    const at = raw.indexOf('@');
+    if (at <= 64 && raw.length - at - 1 <= 253) return raw;
+  }
   const text = raw.trim();
   const at = text.lastIndexOf('@');
   const local = text.slice(0, at);

@@ -33,7 +33,7 @@ export class ManagedTable {
   readonly columns: readonly ManagedColumn[];
   private readonly byName: ReadonlyMap<string, ManagedColumn>;
   private readonly statements = new Map<string, Statement>();
-  private readonly upserts = new Map<string, Map<number | string, Statement>>();
+  private readonly upserts = new Map<number, Map<number | string, Statement>>();
 
   constructor(
     private readonly db: Connection,
@@ -57,17 +57,18 @@ export class ManagedTable {
   }
 
   /**
-   * The upsert for `flags` and the set of columns a change carries: looked up by the columns' bits
-   * (no string per row) when the table has at most 48 columns, else by their positions.
+   * The upsert for `shape` (upsert.ts) and the set of columns a change carries: looked up by the
+   * columns' bits (no string per row) when the table has at most 48 columns, else by their positions.
+   * `sql` builds it on first use.
    */
-  upsertStatement(flags: string, mask: number, properties: object, sql: (columns: readonly ManagedColumn[]) => string): Statement {
+  upsertStatement(shape: number, mask: number, properties: object, sql: (table: ManagedTable, shape: number, columns: readonly ManagedColumn[]) => string): Statement {
     const byMask = this.columns.length <= MASKED_COLUMNS;
-    let shapes = this.upserts.get(flags);
-    if (shapes === undefined) this.upserts.set(flags, (shapes = new Map()));
+    let shapes = this.upserts.get(shape);
+    if (shapes === undefined) this.upserts.set(shape, (shapes = new Map()));
     const key = byMask ? mask : this.carried(properties).map((column) => column.position).join(',');
     let statement = shapes.get(key);
     if (statement === undefined) {
-      statement = this.db.prepare(sql(this.carried(properties)));
+      statement = this.db.prepare(sql(this, shape, this.carried(properties)));
       shapes.set(key, statement);
     }
     return statement;

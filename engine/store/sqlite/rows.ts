@@ -51,6 +51,7 @@ export interface Ties {
  */
 export function writeChanges(table: ManagedTable, stores: RowStores, changes: readonly Change[], seq: number, now: string, ties: Ties): CommitResult {
   const result: CommitResult = { upserted: 0, deleted: 0, stale: 0 };
+  const context = { seq, now, ties };
   for (const change of changes) {
     if (typeof change?.key !== 'string') {
       throw new StoreError('store-invalid-change', `Database "${table.name}": a change has key ${describeValue(change?.key)}; keys are strings`);
@@ -59,7 +60,7 @@ export function writeChanges(table: ManagedTable, stores: RowStores, changes: re
     if (lone >= 0) throw new StoreError('store-invalid-change', `Database "${table.name}": a change's key holds ${describeLoneSurrogate(change.key, lone)}`);
     checkVersion(table, change);
     if (change.type === 'upsert') {
-      if (upsertRow(table, stores, change, { seq, now, ties })) result.upserted += 1;
+      if (upsertRow(table, stores, change, context)) result.upserted += 1;
       else result.stale += 1;
     } else if (change.type === 'delete') {
       const outcome = deleteRow(table, stores, change, ties);

@@ -17,6 +17,9 @@ export interface UpsertContext {
   ties: Ties;
 }
 
+/** The bound values of the row being written (see upsertRow). */
+const rowValues: SqlValue[] = [];
+
 /** Own and defined: `{ a: undefined }` carries no `a`, and `constructor` is not a property name on every object. */
 function isPresent(record: object, name: string): boolean {
   return Object.hasOwn(record, name) && (record as Record<string, unknown>)[name] !== undefined;
@@ -35,8 +38,11 @@ export function upsertRow(table: ManagedTable, stores: RowStores, change: Upsert
   if (unknown !== undefined) throw new StoreError('store-unknown-property', `${where(table, change)}: property "${unknown}" is not defined in the database`);
 
   // Per record: which columns the change carries (their positions as bits, when they fit), its
-  // values in column order — no string built unless something is wrong.
-  const values: SqlValue[] = [change.key, seq, now];
+  // values in column order — no string built unless something is wrong, and no array: the run
+  // below is synchronous, so one array serves every row.
+  const values = rowValues;
+  values.length = 0;
+  values.push(change.key, seq, now);
   if (versioned) values.push(version, ties.cycle);
   if (withIcon) values.push(checkedText(change.icon, () => `${where(table, change)}: icon`));
   if (withContent) values.push(checkedText(change.pageContentMarkdown, () => `${where(table, change)}: pageContentMarkdown`));
@@ -51,9 +57,10 @@ export function upsertRow(table: ManagedTable, stores: RowStores, change: Upsert
   }
   if (versioned) values.push(table.name, change.key, version, ...(ties.firstInCycle ? [version, ties.cycle] : []));
 
-  // One statement per set of columns carried; a sync's changes usually all carry the same set.
-  const flags = `${Number(versioned)}${tie}${Number(withIcon)}${Number(withContent)}`;
-  const statement = table.upsertStatement(flags, mask, properties, (columns) => upsertSql(table, { versioned, firstInCycle: tie === 'first', withIcon, withContent }, columns));
+  // One statement per shape and set of columns carried; a sync's changes usually all carry the same.
+  // The shape is a number (its four facts as bits): no string is built per row to look it up.
+  const shape = Number(versioned) | (tie === 'first' ? 2 : 0) | (withIcon ? 4 : 0) | (withContent ? 8 : 0);
+  const statement = table.upsertStatement(shape, mask, properties, upsertSql);
   const { changes } = statement.run(values);
   if (changes === 0) {
     // Stale because the row holds a version at least as new: the record exists at the source, and
@@ -82,20 +89,14 @@ function unknownProperty(table: ManagedTable, properties: Record<string, unknown
   return undefined;
 }
 
-interface Shape {
-  versioned: boolean;
-  firstInCycle: boolean;
-  withIcon: boolean;
-  withContent: boolean;
-}
-
 /**
  * Unversioned: a plain upsert that never touches `_version`. Versioned: the row is inserted only
  * when no tombstone beats it, and updated only when its own version does not (no row changes when
  * stale). An equal version applies, unless ties go to the first delivery of a cycle and this cycle
  * wrote that version already.
  */
-function upsertSql(table: ManagedTable, shape: Shape, present: readonly ManagedColumn[]): string {
+function upsertSql(table: ManagedTable, shapeBits: number, present: readonly ManagedColumn[]): string {
+  const shape = { versioned: (shapeBits & 1) !== 0, firstInCycle: (shapeBits & 2) !== 0, withIcon: (shapeBits & 4) !== 0, withContent: (shapeBits & 8) !== 0 };
   const columns = [
     '_key',
     '_seq',

@@ -15,6 +15,7 @@ import { runCycle, type CycleSummary, type RunEvent } from './runtime/loop.js';
 import type { RunTrigger } from './store/store.js';
 import { runLimited } from './runtime/limited.js';
 import { PacerRegistry } from './interpreter/pacers.js';
+import type { TransportFactory } from './http/transport.js';
 
 /** The config or a spec is invalid; `diagnostics` say where and why. */
 export class InvalidConfigError extends Error {
@@ -51,21 +52,41 @@ export interface OpenOptions {
   /**
    * 'optional' for commands that send no request (status, runs, rows, catalog, state show): a secret
    * whose environment variable is not set is a warning, and a request that needed it would fail.
-   * Default 'required'.
+   * Default 'required'. 'placeholders' (syncspec test replaying recorded exchanges): every declared
+   * secret is `secretPlaceholder(name)` whatever the environment holds — the value recordings carry
+   * in place of the real one.
    */
-  secrets?: 'required' | 'optional';
+  secrets?: 'required' | 'optional' | 'placeholders';
+  /** Another SQLite file than the config's database (syncspec test runs in a scratch one). */
+  databasePath?: string;
+  /** Under every HTTP client of every connector: got's by default (see TransportFactory). */
+  transport?: TransportFactory;
+  /** Var values by connector that win over the config's (syncspec test replays with the recorded ones). */
+  vars?: Record<string, Record<string, unknown>>;
+}
+
+/** What a recorded exchange holds in place of secret NAME, and what replaying it sets NAME to. */
+export function secretPlaceholder(name: string): string {
+  return `SECRET_${name}`;
 }
 
 export async function openProject(configPath: string, options: OpenOptions = {}): Promise<OpenedProject> {
-  const secretsRequired = options.secrets !== 'optional';
+  const secretsRequired = options.secrets === undefined || options.secrets === 'required';
   const { project, diagnostics } = await loadProject(configPath, { ...options, missingSecrets: secretsRequired ? 'error' : 'warning' });
   if (!project) throw new InvalidConfigError(diagnostics);
+  for (const connector of project.connectors) Object.assign(connector.vars, options.vars?.[connector.name]);
+  if (options.secrets === 'placeholders') {
+    for (const connector of project.connectors) {
+      connector.secrets = Object.fromEntries(Object.keys(connector.spec.secrets ?? {}).map((name) => [name, secretPlaceholder(name)]));
+    }
+  }
   const pacers = new PacerRegistry();
   const clock = options.clock ?? systemClock;
-  const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers, secretsRequired }));
+  const connectors = project.connectors.map((connector) => compileConnector(connector, { pacers, secretsRequired, transport: options.transport }));
+  const storage = options.databasePath === undefined ? project.storage : { ...project.storage, path: options.databasePath };
   let store: Store;
   try {
-    store = await openStore({ ...project.storage, access: options.access ?? 'write', clock });
+    store = await openStore({ ...storage, access: options.access ?? 'write', clock });
   } catch (error) {
     for (const connector of connectors) connector.close();
     throw error;

@@ -2,11 +2,9 @@
  * The `syncspec` command line. Each command lives in commands/ and registers itself here.
  * Exit codes: 0 success, 1 a sync failed, 2 invalid input (config, spec or arguments).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportErrorsAsJson, reportStorage } from './exit.js';
+import { packageVersion } from './version.js';
 
 type Register = (program: Command) => void;
 
@@ -27,18 +25,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   trigger: async () => (await import('./commands/trigger.js')).registerTrigger,
   rows: async () => (await import('./commands/rows.js')).registerRows,
   catalog: async () => (await import('./commands/catalog.js')).registerCatalog,
+  test: async () => (await import('./commands/test.js')).registerTest,
 };
-
-/** The version in the package.json above this file (dist/engine/cli or engine/cli). */
-function packageVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'syncspec' && pkg.version) return pkg.version;
-  }
-  return 'unknown';
-}
 
 /** The program with the commands `argv` may run: the one it names, or every one. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {

@@ -6,6 +6,7 @@ import type { Redactor } from './redact.js';
 import type { HttpRequest, HttpResponse } from './request.js';
 import type { RateLimitRules } from './rate-limit.js';
 import type { RetryPolicy } from './retry.js';
+import type { TransportFactory } from './transport.js';
 
 export interface RequestInfo {
   /** The request before authentication (URL resolved): safe to log through describeRequest. */
@@ -48,6 +49,8 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Counters to add to (e.g. the runtime's SyncMetrics); a fresh pair by default. */
   metrics?: ClientMetrics;
+  /** Makes the transport under the client's policies. @default got's (transport.ts createTransport) */
+  transport?: TransportFactory;
 }
 
 /** Per-call context, for a client shared by several syncs: each call's own cancellation and counters. */

@@ -62,7 +62,7 @@ function buildClient(options: HttpClientOptions, scopeOf: ScopeOf): HttpClient {
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const metrics = options.metrics ?? { requests: 0, retries: 0 };
-  const transport = createTransport({ timeoutMs: options.timeoutMs, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+  const transport = (options.transport ?? createTransport)({ timeoutMs: options.timeoutMs, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
   const defaultCredentials = mergeFields(auth.fields, { headers: options.credentialHeaders ?? [] });
 
   // The pause lives in the pacer, shared with every client on it; a client without one keeps its own.

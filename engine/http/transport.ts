@@ -55,6 +55,12 @@ export interface TransportOptions {
   maxBytes: number;
 }
 
+/**
+ * What makes a client's transport: got's by default; `syncspec test` puts a recorder or a replay
+ * of recorded exchanges here (engine/testing/), under every policy of the client.
+ */
+export type TransportFactory = (options: TransportOptions) => Transport;
+
 export interface Transport {
   exchange(request: Exchange, signal: AbortSignal | undefined): Promise<RawAnswer>;
   /** Closes the kept-alive sockets. */

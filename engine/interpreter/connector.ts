@@ -25,6 +25,7 @@ import { resyncingSender } from './resync.js';
 import { compileStream } from './stream.js';
 import { createConnectorHttp, type ConnectorHttp } from './http.js';
 import type { PacerRegistry } from './pacers.js';
+import type { TransportFactory } from '../http/transport.js';
 import { compileVersion } from './version.js';
 import { createStateSeal, type StateSeal } from './seal.js';
 import type { SpecState } from './state-format.js';
@@ -45,11 +46,13 @@ export interface CompileOptions {
    * fails the first request that needs it instead of the compile.
    */
   secretsRequired?: boolean;
+  /** Under every client of the connector (OpenOptions.transport). */
+  transport?: TransportFactory;
 }
 
 export function compileConnector(loaded: LoadedConnector, shared: CompileOptions): CompiledConnector {
   const { spec, name: connector, vars, secrets } = loaded;
-  const http = createConnectorHttp(loaded, shared.pacers, { secretsRequired: shared.secretsRequired ?? true });
+  const http = createConnectorHttp(loaded, shared.pacers, { secretsRequired: shared.secretsRequired ?? true, transport: shared.transport });
   const databases = new Map(Object.entries(spec.databases).map(([key, db]) => [key, toDatabaseDefinition(connector, key, db)]));
   const compiled = new Map<string, CompiledSync>();
 

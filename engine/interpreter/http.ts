@@ -13,6 +13,7 @@ import { compileTemplate } from '../template/render.js';
 import { readsSecrets } from '../template/secrets.js';
 import type { HttpSender } from './stream.js';
 import type { PacerRegistry } from './pacers.js';
+import type { TransportFactory } from '../http/transport.js';
 
 export interface ConnectorHttp {
   baseUrl: string;
@@ -21,7 +22,11 @@ export interface ConnectorHttp {
   close(): void;
 }
 
-export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegistry, options: { secretsRequired: boolean } = { secretsRequired: true }): ConnectorHttp {
+export function createConnectorHttp(
+  loaded: LoadedConnector,
+  pacers: PacerRegistry,
+  options: { secretsRequired: boolean; transport?: TransportFactory } = { secretsRequired: true },
+): ConnectorHttp {
   const { spec, vars, secrets } = loaded;
   const redactor = new Redactor();
   for (const [name, value] of Object.entries(secrets)) redactor.addNamed(name, value);
@@ -34,6 +39,7 @@ export function createConnectorHttp(loaded: LoadedConnector, pacers: PacerRegist
     maxResponseBytes: spec.api.maxResponseBytes,
     retry: spec.api.retry,
     redactor,
+    transport: options.transport,
   };
   const credentials = {
     credentialHeaders: apiHeaders.filter(([, source]) => readsSecrets(source)).map(([name]) => name),

@@ -121,7 +121,7 @@ async function runCycles(options: ConnectorTestOptions, configPath: string, scra
       }
       if (options.mode === 'replay') {
         const expected = await readSnapshot(snapshotFile, shown(`cycle-${cycle}.snapshot.json`));
-        report.differences = expected === undefined ? [] : compareSnapshots(expected, snapshot);
+        report.differences = expected === undefined ? [] : compareSnapshots(expected, snapshot, names);
         report.snapshot = expected === undefined ? 'missing' : report.differences.length > 0 ? 'differs' : 'matched';
       } else {
         await writeSnapshot(snapshotFile, snapshot);

@@ -33,7 +33,7 @@ export function toPropertyDefinition(connectorName: string, name: string, writte
       return { name, type: 'date', dateFormat: property.format };
     case 'select':
     case 'multiSelect':
-      return { name, type: property.type, options: property.options.map(optionName) };
+      return { name, type: property.type, ...(property.options !== undefined && { options: property.options.map(optionName) }) };
     case 'status': {
       const groups: Record<string, string> = {};
       for (const group of property.groups) for (const option of group.options) groups[optionName(option)] = group.name;

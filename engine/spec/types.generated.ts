@@ -60,7 +60,7 @@ export type PageSizeOrNumber = number | PageSize;
  */
 export type JsonPath = string;
 /**
- * A Notion Schema property type. Types without options may be written as a bare name, e.g. `Name: title`.
+ * A Notion Schema property type. Types needing no settings may be written as a bare name, e.g. `Name: title`, `Tags: multiSelect` (options open).
  *
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "property".
@@ -71,7 +71,19 @@ export type Property = SimplePropertyType | PropertyObject;
  * via the `definition` "simplePropertyType".
  */
 export type SimplePropertyType =
-  'title' | 'richText' | 'url' | 'email' | 'phoneNumber' | 'checkbox' | 'file' | 'number' | 'date' | 'people' | 'place';
+  | 'title'
+  | 'richText'
+  | 'url'
+  | 'email'
+  | 'phoneNumber'
+  | 'checkbox'
+  | 'file'
+  | 'number'
+  | 'date'
+  | 'people'
+  | 'place'
+  | 'select'
+  | 'multiSelect';
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
  * via the `definition` "propertyObject".
@@ -810,9 +822,11 @@ export interface PropSelect {
   type: 'select';
   description?: string;
   /**
+   * The allowed option names. Left out, the options are open: any name the source sends is one (labels, tags), as Notion adds an option it has not seen; listed, a value outside them fails its record.
+   *
    * @minItems 1
    */
-  options: [SelectOption, ...SelectOption[]];
+  options?: [SelectOption, ...SelectOption[]];
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema
@@ -822,9 +836,11 @@ export interface PropMultiSelect {
   type: 'multiSelect';
   description?: string;
   /**
+   * The allowed option names. Left out, the options are open: any name the source sends is one (labels, tags), as Notion adds an option it has not seen; listed, a value outside them fails its record.
+   *
    * @minItems 1
    */
-  options: [SelectOption, ...SelectOption[]];
+  options?: [SelectOption, ...SelectOption[]];
 }
 /**
  * This interface was referenced by `ConnectorSpec`'s JSON-Schema

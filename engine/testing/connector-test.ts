@@ -38,6 +38,10 @@ export interface ConnectorTestOptions {
   cwd?: string;
   /** Written into the recordings' creator. */
   version?: string;
+  /** A spec tested alone: values of its vars (the others take their defaults). */
+  vars?: Record<string, string>;
+  /** Before each cycle runs (1, 2, …): a live API under a test harness can change between them. */
+  beforeCycle?: (cycle: number) => void | Promise<void>;
 }
 
 export interface CycleReport {
@@ -63,14 +67,22 @@ export async function testConnector(options: ConnectorTestOptions): Promise<Conn
   const cwd = options.cwd ?? process.cwd();
   const scratch = await mkdtemp(join(tmpdir(), 'syncspec-test-'));
   try {
-    const configPath = await configFor(resolve(cwd, options.target), options.target, scratch, cwd);
-    return await runCycles(options, configPath, scratch, cwd);
+    const folder = resolve(cwd, options.fixtures);
+    const recordedVars = options.mode === 'record' ? undefined : await readVars(join(folder, 'vars.json'), join(options.fixtures, 'vars.json'));
+    const configPath = await configFor(resolve(cwd, options.target), options.target, scratch, cwd, options.vars, recordedVars);
+    return await runCycles(options, configPath, scratch, cwd, recordedVars);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function runCycles(options: ConnectorTestOptions, configPath: string, scratch: string, cwd: string): Promise<ConnectorTestResult> {
+async function runCycles(
+  options: ConnectorTestOptions,
+  configPath: string,
+  scratch: string,
+  cwd: string,
+  recordedVars: Record<string, Record<string, unknown>> | undefined,
+): Promise<ConnectorTestResult> {
   const folder = resolve(cwd, options.fixtures);
   const shown = (name: string) => join(options.fixtures, name);
   const recordings = options.mode === 'record' ? [] : await recordingsIn(folder, options.fixtures);
@@ -86,7 +98,7 @@ async function runCycles(options: ConnectorTestOptions, configPath: string, scra
     databasePath: join(scratch, 'test.db'),
     secrets: options.mode === 'record' ? 'required' : 'placeholders',
     transport: options.mode === 'record' ? recorder.transport : replay.transport,
-    vars: options.mode === 'record' ? undefined : await readVars(varsFile, shown('vars.json')),
+    vars: recordedVars,
   });
   redact = opened.redact;
   try {
@@ -104,6 +116,7 @@ async function runCycles(options: ConnectorTestOptions, configPath: string, scra
         replay.play(har.entries, shown(recording));
       }
       clock.at = startedAt.getTime();
+      await options.beforeCycle?.(cycle);
       const summaries = await runProject(opened, { syncs: names });
       const snapshot = await takeSnapshot(opened, selected, summaries);
       const report: CycleReport = {
@@ -196,15 +209,28 @@ function scrubberOf(opened: OpenedProject) {
  * folder that loads it with its vars' defaults and each secret from the environment variable named
  * after it (apiToken → API_TOKEN).
  */
-async function configFor(absolute: string, shown: string, scratch: string, cwd: string): Promise<string> {
+async function configFor(
+  absolute: string,
+  shown: string,
+  scratch: string,
+  cwd: string,
+  given: Record<string, string> | undefined,
+  recorded: Record<string, Record<string, unknown>> | undefined,
+): Promise<string> {
   const spec = await checkSpecFile(absolute, cwd);
-  if (spec === undefined) return absolute;
+  if (spec === undefined) {
+    if (given !== undefined && Object.keys(given).length > 0) throw new SyncError('invalid-spec', `--var is for a connector spec tested alone; ${shown} is a config, which gives its vars itself`);
+    return absolute;
+  }
   if (spec.spec === undefined) {
     const first = spec.diagnostics.find((diagnostic) => diagnostic.severity === 'error');
     throw new SyncError('invalid-spec', `${shown} is not a valid connector spec${first ? `: ${first.message}` : ''}; syncspec validate ${shown} says why`);
   }
   const secrets = Object.fromEntries(Object.keys(spec.spec.secrets ?? {}).map((name) => [name, { env: environmentName(name) }]));
-  const config = { syncspec: 1, database: { type: 'sqlite', path: './unused.db' }, connectors: { [spec.spec.name]: { spec: absolute, ...(Object.keys(secrets).length > 0 && { secrets }) } } };
+  // A replay's vars are the recording's; a var without a default needs one before the spec loads.
+  const vars = { ...recorded?.[spec.spec.name], ...given };
+  const entry = { spec: absolute, ...(Object.keys(vars).length > 0 && { vars }), ...(Object.keys(secrets).length > 0 && { secrets }) };
+  const config = { syncspec: 1, database: { type: 'sqlite', path: './unused.db' }, connectors: { [spec.spec.name]: entry } };
   const file = join(scratch, 'config.yaml');
   await writeFile(file, stringify(config));
   return file;

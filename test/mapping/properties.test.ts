@@ -10,6 +10,9 @@ function definition(type: PropertyKind, extra: Partial<PropertyDefinition> = {})
 
 const stage = definition('select', { name: 'Stage', options: ['Lead', 'Qualified', 'Customer'] });
 const tags = definition('multiSelect', { name: 'Tags', options: ['red', 'green', 'Blue'] });
+/** Options left out: any name is one (labels, tags), kept as the source spells it. */
+const labels = definition('multiSelect', { name: 'Labels' });
+const kind = definition('select', { name: 'Kind' });
 
 /** [property, raw input, stored value] */
 type Accept = [PropertyDefinition, unknown, unknown];
@@ -120,6 +123,8 @@ const accepts: Record<string, Accept[]> = {
     [definition('date', { dateFormat: 'dateRange' }), { start: null, end: null }, null],
   ],
   select: [
+    [kind, 'Anything At All', 'Anything At All'],
+    [kind, 3, '3'],
     [stage, 'Lead', 'Lead'],
     [stage, 'lead', 'Lead'],
     [stage, 'CUSTOMER', 'Customer'],
@@ -133,6 +138,8 @@ const accepts: Record<string, Accept[]> = {
     [definition('status', { name: 'State', options: ['Not started', 'Done'] }), 'Not started', 'Not started'],
   ],
   multiSelect: [
+    [labels, ['bug', 'Bug', 'good first issue', 'bug'], ['bug', 'Bug', 'good first issue']],
+    [labels, 'wontfix', ['wontfix']],
     [tags, ['red', 'blue'], ['red', 'Blue']],
     [tags, 'green', ['green']],
     [tags, ['red', 'RED', 'green', 'red'], ['red', 'green']],
@@ -276,6 +283,7 @@ const rejects: Record<string, Reject[]> = {
     [definition('status', { name: 'State', options: ['Not started', 'Done'] }), 'Doing', "'Doing' is not an option of State (options: Not started, Done)"],
   ],
   multiSelect: [
+    [labels, [{ name: 'bug' }], 'expected an option name, got object'],
     [tags, 'red, green', "'red, green' is not an option of Tags (options: red, green, Blue)"],
     [tags, ['red', 'pink', 'teal', 'pink'], "'pink', 'teal' are not options of Tags (options: red, green, Blue)"],
     [tags, [['red']], 'expected an option name, got array'],

@@ -350,7 +350,7 @@ const cases: Case[] = [
           properties:
             Name: title
             ID: text
-            Stage: select
+            Stage: status
       syncs:
         contacts:
           database: contacts
@@ -359,7 +359,7 @@ const cases: Case[] = [
     `,
     expected: [
       "crm.yaml:10:11  databases.contacts.properties.ID: unknown property type 'text'; did you mean 'richText'? expected one of title, richText, url, email, phoneNumber, checkbox, file, number, date, select, multiSelect, status, people, place, relation",
-      "crm.yaml:11:14  databases.contacts.properties.Stage: property type 'select' needs 'options'; write it as a map: { type: select, options: … }",
+      "crm.yaml:11:14  databases.contacts.properties.Stage: property type 'status' needs 'groups'; write it as a map: { type: status, groups: … }",
     ],
   },
   {

@@ -19,6 +19,7 @@ interface TestOptions {
   update?: boolean;
   record?: boolean;
   cycles?: number;
+  var?: string[];
   json?: boolean;
 }
 
@@ -35,13 +36,20 @@ export function registerTest(program: Command): void {
     .option('-u, --update', 'replay, and accept what came out as the new snapshots')
     .option('--record', 'call the live API instead, writing its exchanges (secrets scrubbed) and the snapshots')
     .option('--cycles <n>', 'cycles to record (--record)', wholeNumber('--cycles', 1), 2)
+    .option('--var <name=value...>', 'a var of a connector spec tested alone (e.g. --var baseUrl=http://127.0.0.1:4010)')
     .option('--json', 'print the result as JSON')
     .action(async (target: string, options: TestOptions) => {
       if (options.update && options.record) return reportInvalid('--update and --record exclude each other: --record writes the snapshots too');
+      const vars: Record<string, string> = {};
+      for (const pair of options.var ?? []) {
+        const at = pair.indexOf('=');
+        if (at <= 0) return reportInvalid(`--var ${pair}: expected NAME=VALUE`);
+        vars[pair.slice(0, at)] = pair.slice(at + 1);
+      }
       const mode: TestMode = options.record ? 'record' : options.update ? 'update' : 'replay';
       let result: ConnectorTestResult;
       try {
-        result = await testConnector({ target, fixtures: options.fixtures, syncs: options.sync, mode, cycles: options.cycles, version: packageVersion() });
+        result = await testConnector({ target, fixtures: options.fixtures, syncs: options.sync, mode, cycles: options.cycles, vars, version: packageVersion() });
       } catch (error) {
         if (error instanceof InvalidConfigError) {
           return reportError(EXIT.invalidInput, 'invalid-config', error.message, { text: formatDiagnostics(error.diagnostics), details: { diagnostics: error.diagnostics } });

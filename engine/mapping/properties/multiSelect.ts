@@ -7,7 +7,7 @@ import { matchOption, notOptionsError, optionText } from './options.js';
  * the `split` conversion says where it breaks. Every unknown option is reported, not only the first.
  */
 export const multiSelect: PropertyType = {
-  valueSchema: (property) => nullable('array', { items: { enum: property.options ?? [] } }),
+  valueSchema: (property) => nullable('array', { items: property.options === undefined ? { type: 'string' } : { enum: property.options } }),
   stored: () => 'stringList',
   normalize(raw, property) {
     const chosen: string[] = [];

@@ -12,10 +12,12 @@ function listOptions(options: readonly string[]): string {
  * Finds the option a value names: an exact match, or else the single case-insensitive match
  * (returned in its canonical spelling, so 'LEAD' is stored as 'Lead'). Whitespace is significant:
  * 'Lead ' is a different option, and silently trimming would hide a data problem. Null when no
- * option matches; throws when several match case-insensitively.
+ * option matches; throws when several match case-insensitively. A select without options takes any name.
  */
 export function matchOption(value: string, property: PropertyDefinition): string | null {
-  const options = property.options ?? [];
+  // Open options (none listed): every name is one, as the source spells it.
+  if (property.options === undefined) return value;
+  const options = property.options;
   if (options.includes(value)) return value;
   const folded = value.toLowerCase();
   const matches = options.filter((option) => option.toLowerCase() === folded);

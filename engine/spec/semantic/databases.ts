@@ -24,7 +24,7 @@ export function checkDatabases(ctx: SpecContext): void {
       if (typeof property === 'string') continue;
       const propertyAt = [...at, 'properties', name];
       if (property.type === 'select' || property.type === 'multiSelect') {
-        checkOptions(ctx, property.options, [...propertyAt, 'options'], new Map());
+        if (property.options !== undefined) checkOptions(ctx, property.options, [...propertyAt, 'options'], new Map());
       } else if (property.type === 'status') {
         const seen = new Map<string, string>();
         const groups = new Set<string>();

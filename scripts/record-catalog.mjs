@@ -54,7 +54,7 @@ try {
     version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
   });
   for (const cycle of result.cycles) {
-    console.log(`cycle ${cycle.cycle}: ${cycle.syncs.map((sync) => `${sync.sync} ${sync.status} +${sync.upserted} -${sync.deleted + sync.swept}${sync.error ? ` (${sync.error})` : ''}`).join(', ')}`);
+    console.log(`cycle ${cycle.cycle}: ${cycle.syncs.map((sync) => `${sync.sync} ${sync.status} +${sync.upserted} -${sync.deleted}${sync.error ? ` (${sync.error})` : ''}`).join(', ')}`);
   }
   if (!result.ok) process.exitCode = 1;
 } finally {

@@ -116,6 +116,28 @@ function timeHelper<T>(name: string, format: (date: Date) => T) {
   return (input: unknown): T | undefined => (input == null ? undefined : format(parseTime(input, name)));
 }
 
+/**
+ * Text that is several path segments (GitHub's `owner/repo`): in a path each part is percent-encoded and
+ * the slashes between them stay; elsewhere it is the text itself. A part that is empty, `.` or `..`
+ * would change which resource the path names, so it is refused.
+ */
+export class PathSegments {
+  constructor(readonly parts: readonly string[]) {}
+
+  toString(): string {
+    return this.parts.join('/');
+  }
+}
+
+function pathSegments(input: unknown): PathSegments | undefined {
+  if (input === undefined || input === null) return undefined;
+  if (typeof input !== 'string' && typeof input !== 'number') throw new Error(`segments: expected text like "owner/repo", got ${describeInput(input)}`);
+  const parts = String(input).split('/');
+  const bad = parts.find((part) => part === '' || part === '.' || part === '..');
+  if (bad !== undefined) throw new Error(`segments: ${describeInput(String(input))} has an ${bad === '' ? 'empty' : `"${bad}"`} segment, which would change the path`);
+  return new PathSegments(parts);
+}
+
 /** Helper implementations, without Handlebars' trailing `options` argument (render.ts strips it). */
 export const templateHelpers = {
   iso: timeHelper('iso', formatIso),
@@ -129,6 +151,7 @@ export const templateHelpers = {
   /** The value, or the fallback when the value is missing, null or ''. */
   default: (input: unknown, fallback: unknown): unknown =>
     input === undefined || input === null || input === '' ? fallback : input,
+  segments: pathSegments,
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 export type HelperName = keyof typeof templateHelpers;
@@ -143,6 +166,7 @@ export const helperArity: Record<HelperName, number> = {
   formatTime: 3,
   json: 1,
   default: 2,
+  segments: 1,
 };
 
 export const helperNames = Object.keys(templateHelpers) as HelperName[];

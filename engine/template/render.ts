@@ -5,7 +5,7 @@
  * JSON, Dates as ISO — and, for URL paths, percent-encoded as a segment while the literal text stays as written.
  */
 import Handlebars from 'handlebars';
-import { helperArity, helperNames, templateHelpers } from './helpers.js';
+import { helperArity, helperNames, PathSegments, templateHelpers } from './helpers.js';
 
 export type TemplateSite = 'text' | 'path' | 'query' | 'header';
 
@@ -57,7 +57,8 @@ for (const name of helperNames) {
   });
 }
 env.registerHelper(TEXT_HELPER, (value: unknown) => toText(value));
-env.registerHelper(PATH_HELPER, (value: unknown) => encodeURIComponent(toText(value)));
+env.registerHelper(PATH_HELPER, (value: unknown) =>
+  value instanceof PathSegments ? value.parts.map((part) => encodeURIComponent(part)).join('/') : encodeURIComponent(toText(value)));
 env.registerHelper(CAPTURE_HELPER, (value: unknown, options: { data: { sink: { value: unknown } } }) => {
   options.data.sink.value = value;
   return '';
@@ -68,6 +69,7 @@ function toText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (value instanceof Date) return value.toISOString();
+  if (value instanceof PathSegments) return value.toString();
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

@@ -101,7 +101,7 @@ describe('checkTemplate', () => {
   const problems = (text: string) => checkTemplate(text, scope).problems.map((p) => `${p.code}: ${p.message}`);
 
   test('the helper list is the renderer value helpers and the block helpers', () => {
-    expect(TEMPLATE_HELPERS).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'formatTime', 'json', 'default', 'if', 'unless', 'with', 'each']);
+    expect(TEMPLATE_HELPERS).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'formatTime', 'json', 'default', 'segments', 'if', 'unless', 'with', 'each']);
   });
 
   test('accepts what the scope offers', () => {
@@ -116,7 +116,7 @@ describe('checkTemplate', () => {
     ['{{secrets.token}}', 'secret-not-allowed: no secrets here'],
     ['{{cursor.value}}', 'unguarded-variable: cursor needs a guard'],
     ['{{#if vars.tenant}}{{cursor.value}}{{/if}}', 'unguarded-variable: cursor needs a guard'],
-    ['{{formatDate now}}', "unknown-helper: unknown helper 'formatDate' (did you mean 'formatTime'? helpers: iso, epochSeconds, epochMillis, date, sqlTime, formatTime, json, default, if, unless, with, each)"],
+    ['{{formatDate now}}', "unknown-helper: unknown helper 'formatDate' (did you mean 'formatTime'? helpers: iso, epochSeconds, epochMillis, date, sqlTime, formatTime, json, default, segments, if, unless, with, each)"],
     ['{{default now}}', "helper-usage: helper 'default' takes 2 arguments, got 1"],
     ['{{#iso now}}x{{/iso}}', "helper-usage: 'iso' is not a block helper; write {{iso …}}"],
     ['{{if now}}', "helper-usage: 'if' is a block helper; write {{#if …}}…{{/if}}"],

@@ -23,6 +23,17 @@ describe('compileTemplate', () => {
     expect(compileTemplate('/since/{{sqlTime cursor.value}}', 'path')(ctx)).toBe('/since/2024-01-02%2003%3A04%3A05');
   });
 
+  test('segments keeps the slashes of a value in a path, each part still encoded, and refuses parts that move the path', () => {
+    expect(compileTemplate('/repos/{{segments vars.id}}/issues', 'path')(ctx)).toBe('/repos/a/b%20c/issues');
+    expect(compileTemplate('/repos/{{segments "octocat/Hello-World"}}', 'path')(ctx)).toBe('/repos/octocat/Hello-World');
+    expect(compileTemplate('q={{segments vars.id}}', 'query')(ctx)).toBe('q=a/b c');
+    expect(compileTemplate('/x/{{segments vars.missing}}', 'path')(ctx)).toBe('/x/');
+    for (const bad of ['../admin', 'a//b', 'a/.', '/a']) {
+      expect(() => compileTemplate('/repos/{{segments vars.bad}}', 'path')({ vars: { bad } })).toThrow(/segments: .* segment, which would change the path/);
+    }
+    expect(() => compileTemplate('/repos/{{segments vars.obj}}', 'path')(ctx)).toThrow('segments: expected text like "owner/repo"');
+  });
+
   test('text and query sites render plain strings, no HTML escaping', () => {
     expect(compileTemplate('q={{vars.id}} & <{{vars.n}}>', 'query')(ctx)).toBe('q=a/b c & <5>');
   });
@@ -104,7 +115,7 @@ describe('helpers', () => {
   });
 
   test('the helper list', () => {
-    expect(helperNames).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'formatTime', 'json', 'default']);
+    expect(helperNames).toEqual(['iso', 'epochSeconds', 'epochMillis', 'date', 'sqlTime', 'formatTime', 'json', 'default', 'segments']);
   });
 });
 

@@ -69,7 +69,7 @@ export function registerTest(program: Command): void {
 
 function describeCycle(cycle: CycleReport, mode: TestMode): string {
   const verdict = { matched: 'matches its snapshot', written: mode === 'record' ? 'recorded, snapshot written' : 'snapshot written', differs: 'DIFFERS from its snapshot', missing: 'has no snapshot yet (accept one with --update)' }[cycle.snapshot];
-  const rows = cycle.syncs.map((sync) => [sync.sync, sync.status, sync.upserted, sync.deleted + sync.swept, sync.failed, sync.requests]);
+  const rows = cycle.syncs.map((sync) => [sync.sync, sync.status, sync.upserted, sync.deleted, sync.failed, sync.requests]);
   const lines = [`cycle ${cycle.cycle} (${cycle.recording}): ${verdict}`, table(['sync', 'status', 'upserted', 'deleted', 'failed', 'requests'], rows)];
   for (const sync of cycle.syncs) if (sync.error) lines.push(`  ${sync.sync}: ${sync.error}`);
   for (const unused of cycle.unused.slice(0, 10)) lines.push(`  recorded but never requested: ${unused}`);

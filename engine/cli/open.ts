@@ -2,16 +2,16 @@
  * Opening a config from a command: invalid input prints its diagnostics and exits 2; a database that
  * cannot be opened prints why and exits 3. Commands that only look open it with access 'read'.
  */
-import { InvalidConfigError, openProject, type OpenedProject } from '../project.js';
+import { InvalidConfigError, openProject, type OpenOptions, type OpenedProject } from '../project.js';
 import { formatDiagnostics } from '../spec/diagnostics.js';
 import { EXIT, reportError, reportInvalid, reportStorage } from './exit.js';
 
 export { reportInvalid, reportStorage };
 
 /** `looking`: a command that only reads the database and sends no request, so needs no secret values. */
-export async function openOrReport(configPath: string, access: 'read' | 'write' | 'looking' = 'write'): Promise<OpenedProject | undefined> {
+export async function openOrReport(configPath: string, access: 'read' | 'write' | 'looking' = 'write', more: Pick<OpenOptions, 'transport'> = {}): Promise<OpenedProject | undefined> {
   try {
-    return await openProject(configPath, access === 'looking' ? { access: 'read', secrets: 'optional' } : { access });
+    return await openProject(configPath, { ...(access === 'looking' ? { access: 'read', secrets: 'optional' } : { access }), ...more });
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       reportError(EXIT.invalidInput, 'invalid-config', error.message, {

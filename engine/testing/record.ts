@@ -9,7 +9,8 @@
 import { SyncError } from '../core/errors.js';
 import { secretPlaceholder } from '../project.js';
 import { isSensitiveName, REDACTED, secretForms } from '../http/redact.js';
-import { createTransport, type Exchange, type TransportFactory } from '../http/transport.js';
+import { tapTransport } from '../http/tap.js';
+import type { TransportFactory } from '../http/transport.js';
 import { toHarEntry, type HarEntry, type HarHeader } from './har.js';
 
 export interface Scrubber {
@@ -25,19 +26,10 @@ export class Recorder {
   private entries: HarEntry[] = [];
   private page = 'cycle-1';
 
-  readonly transport: TransportFactory = (options) => {
-    const real = createTransport(options);
-    return {
-      exchange: async (request: Exchange, signal: AbortSignal | undefined) => {
-        const startedAt = new Date();
-        const started = performance.now();
-        const answer = await real.exchange(request, signal);
-        this.entries.push(toHarEntry(request, answer, startedAt, performance.now() - started, this.page));
-        return answer;
-      },
-      close: () => real.close(),
-    };
-  };
+  readonly transport: TransportFactory = tapTransport(({ request, answer, startedAt, ms }) => {
+    // An exchange that got no answer (a timeout) has nothing to replay: its retry is recorded.
+    if (answer) this.entries.push(toHarEntry(request, answer, startedAt, ms, this.page));
+  });
 
   /** The entries recorded since the last call, scrubbed; later ones belong to `nextPage`. */
   take(scrubber: Scrubber, nextPage: string): HarEntry[] {

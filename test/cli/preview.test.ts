@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { sandboxEnv, writeConfig } from '../support/project.js';
-import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
+import { removeScratchDirs, runCli, scratchDir, tableRows } from '../support/cli.js';
 
 afterAll(removeScratchDirs);
 
@@ -45,7 +45,7 @@ describe('syncspec preview', () => {
 
   const preview = (...args: string[]) => runCli(['preview', configPath, ...args], { env, cwd: dir });
   async function previewJson(...args: string[]): Promise<PreviewOutput> {
-    const result = await preview(...args);
+    const result = await preview(...args, '--json');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     return JSON.parse(result.stdout);
   }
@@ -79,6 +79,29 @@ describe('syncspec preview', () => {
         db.close();
       }
     }
+  });
+
+  test('on a terminal: the totals, each request with its status, time and records, the first changes, the failures and how to continue', async () => {
+    const result = await preview('--sync', 'contactsBackfill', '--pages', '2');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const contacts = sandbox.source.list('contacts');
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^crm\.contactsBackfill: 2 pages, 2 requests, \d+ changes \(\d+ upserts, 0 deletes\), \d+ failed; more pages follow\. Nothing was written\.$/);
+    const [header, ...requests] = tableRows(result.stdout.slice(result.stdout.indexOf('\nrequest') + 1));
+    expect(header).toEqual(['request', 'status', 'time', 'records']);
+    expect(requests.map(([request, status, , records]) => [request, status, records])).toEqual([
+      [`GET ${sandbox.url}/v1/contacts?limit=50`, '200', '50'],
+      [expect.stringMatching(new RegExp(`^GET ${sandbox.url}/v1/contacts\\?limit=50&starting_after=cus_\\d+$`)), '200', '50'],
+    ]);
+    expect(requests.every(([, , time]) => /^\d+ms$/.test(time))).toBe(true);
+    expect(result.stdout).toMatch(/first changes \(10 of \d+\):\nchange\s+key\s+Name/);
+    expect(result.stdout).toContain(`upsert  ${contacts[0].id}`);
+    expect(result.stdout).toContain("failed records (");
+    expect(result.stdout).toContain("  cus_000013: Email: invalid email 'not-an-email'");
+    expect(result.stdout).toMatch(/\nnext state: \{.*\}\ncontinue with: --state '\{.*\}'\n$/);
+    // What it prints is what --json holds, the requests among it.
+    const json = JSON.parse((await preview('--sync', 'contactsBackfill', '--pages', '2', '--json')).stdout);
+    expect(json.exchanges.map((exchange: { status: number; page: number }) => [exchange.status, exchange.page])).toEqual([[200, 0], [200, 1]]);
   });
 
   test('--pages 2 reads two pages, the second after the first', async () => {

@@ -6,6 +6,12 @@
  * which prints them above the bars instead of through them.
  *
  * Only for terminals: on anything else the caller logs plain lines and creates no board.
+ *
+ * What a real terminal (tmux, a narrow pane) needs: each bar line cut to the terminal's width, so it
+ * never wraps onto a row the redraw does not know of; every bar drawn on every frame (cli-progress
+ * skips a bar whose text did not change, and a log line may have just written over it); the screen
+ * below cleared before log lines are written over the bars (a shorter line would leave the end of a
+ * longer bar behind); and line wrapping left on, so a long log line wraps instead of losing its end.
  */
 import { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
@@ -34,6 +40,8 @@ export interface ProgressBoardOptions {
   barWidth?: number;
   /** Redraws per second. @default 10 */
   fps?: number;
+  /** A finished sync's bar goes (its line was logged): for the service, where syncs come and go. */
+  removeFinished?: boolean;
 }
 
 export interface ProgressBoard {
@@ -46,25 +54,34 @@ export interface ProgressBoard {
 
 type Terminal = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
+/** ED 0: erase from the cursor to the end of the screen. */
+const CLEAR_BELOW = '\x1b[J';
+
 export function createProgressBoard(stream: Terminal, options: ProgressBoardOptions): ProgressBoard {
   const now = options.now ?? Date.now;
   const barWidth = options.barWidth ?? 20;
   const nameWidth = Math.max(0, ...options.syncs.map((name) => name.length));
+  // One column short of the width: a line that fills the last column leaves some terminals about to wrap.
+  const width = () => Math.max(20, (stream.columns ?? 80) - 1);
   const multibar = new cliProgress.MultiBar({
     stream,
     fps: options.fps ?? 10,
     hideCursor: true,
+    linewrap: true,
+    forceRedraw: true,
     // The process handles SIGINT itself (first: finish the page, second: abort); the bars stop with it.
     gracefulExit: false,
-    format: (_options, _params, payload: { state: SyncProgress }) => progressLine(payload.state, { now: now(), nameWidth, barWidth }),
+    format: (_options, _params, payload: { state: SyncProgress }) => progressLine(payload.state, { now: now(), nameWidth, barWidth }).slice(0, width()),
   });
   const bars = new Map<number, { bar: cliProgress.SingleBar; state: SyncProgress }>();
   let stopped = false;
+  let drawn = false;
 
   const logStream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       const text = chunk.toString();
-      if (multibar.isActive) multibar.log(text.endsWith('\n') ? text : `${text}\n`);
+      // Written where the bars begin: what is below goes first, then the bars are drawn again under it.
+      if (multibar.isActive) multibar.log(`${CLEAR_BELOW}${text.endsWith('\n') ? text : `${text}\n`}`);
       else stream.write(text);
       callback();
     },
@@ -78,6 +95,7 @@ export function createProgressBoard(stream: Terminal, options: ProgressBoardOpti
         case 'start': {
           const state: SyncProgress = { sync: event.sync, startedAt: now(), endedAt: null, status: 'running', pages: 0, records: 0, progress: null };
           bars.set(event.runId, { bar: multibar.create(1, 0, { state }), state });
+          drawn = true;
           return;
         }
         case 'commit': {
@@ -98,6 +116,10 @@ export function createProgressBoard(stream: Terminal, options: ProgressBoardOpti
           // The summary's counts are the run's own; commits may not have told the sweep.
           entry.state.records = summary.upserted + summary.deleted + summary.failed;
           entry.bar.update(entry.state.pages, { state: entry.state });
+          if (options.removeFinished) {
+            multibar.remove(entry.bar);
+            bars.delete(summary.runId!);
+          }
           return;
         }
       }
@@ -106,7 +128,7 @@ export function createProgressBoard(stream: Terminal, options: ProgressBoardOpti
       if (stopped) return;
       stopped = true;
       // Nothing was drawn: nothing to finish (stop() would still print an empty line).
-      if (bars.size === 0) return;
+      if (!drawn) return;
       // stop() alone drops the log lines still waiting for the next redraw: print them first.
       if (multibar.isActive) multibar.update();
       multibar.stop();

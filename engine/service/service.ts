@@ -40,6 +40,8 @@ export interface ServiceOptions {
   abortSignal?: AbortSignal;
   /** @default POLL_MS */
   pollMs?: number;
+  /** Every run's events as they happen (the progress bars of `start` on a terminal). */
+  onEvent?: (event: RunEvent) => void;
 }
 
 export function serviceOf(opened: OpenedProject): ServiceInput {
@@ -125,7 +127,10 @@ function runOne(sync: SyncDefinition, run: PlannedRun, input: ServiceInput, opti
     signal,
     abortSignal: options.abortSignal,
     redact: input.redact,
-    onEvent: (event) => logEvent(options.logger, run, event),
+    onEvent: (event) => {
+      options.onEvent?.(event);
+      logEvent(options.logger, run, event);
+    },
     trigger: run.trigger,
     ...(run.trigger === 'trigger' ? { runId: run.pending.id, full: run.pending.full } : {}),
   });

@@ -11,8 +11,13 @@ function fakeTerminal(): { stream: PassThrough & { isTTY: true; columns: number 
   const stream = Object.assign(new PassThrough(), { isTTY: true as const, columns: 120 });
   let out = '';
   stream.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  // What a reader sees of the output: escape sequences (cursor moves, clears) removed.
-  return { stream, screen: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '') };
+  // What a reader sees of the output, roughly: a return to the line's start (CR, or CSI 1 G) and the
+  // clear that follows it mean the text after it replaces the line; other escape sequences go. (The
+  // screen as a real terminal draws it is test/cli/progress-terminal.test.ts's, in tmux.)
+  return {
+    stream,
+    screen: () => out.replace(/\x1b\[1G/g, '\r').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '').split('\n').map((line) => line.slice(line.lastIndexOf('\r') + 1)).join('\n'),
+  };
 }
 
 const finish = (sync: string, runId: number, overrides: Partial<CycleSummary> = {}): CycleSummary => ({

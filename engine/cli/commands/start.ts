@@ -9,6 +9,7 @@
  */
 import { Option, type Command } from 'commander';
 import { createLogger } from '../../log/logger.js';
+import { createProgressBoard } from '../progress.js';
 import { runService, serviceOf } from '../../service/service.js';
 import { openOrReport } from '../open.js';
 
@@ -25,8 +26,10 @@ export function registerStart(program: Command): void {
     .action(async (config: string, options: { logFormat?: (typeof LOG_FORMATS)[number] }) => {
       const opened = await openOrReport(config);
       if (!opened) return;
-      const pretty = options.logFormat === undefined ? undefined : options.logFormat === 'pretty';
-      const logger = createLogger({ redact: opened.redact, pretty });
+      const pretty = options.logFormat === undefined ? Boolean(process.stderr.isTTY) : options.logFormat === 'pretty';
+      // On a terminal, a bar for each sync while it runs; it goes when the run ends (its line is logged).
+      const board = process.stderr.isTTY && pretty ? createProgressBoard(process.stderr, { syncs: opened.syncs.map((sync) => sync.name), removeFinished: true }) : undefined;
+      const logger = createLogger({ redact: opened.redact, pretty, destination: board?.logStream ?? process.stderr });
       const graceful = new AbortController();
       const hard = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -48,8 +51,9 @@ export function registerStart(program: Command): void {
       orphaned?.unref();
       if (orphaned) logger.info({ parent }, `started through npm: stops when its launcher (pid ${parent}) is gone`);
       try {
-        await runService(serviceOf(opened), { logger, signal: graceful.signal, abortSignal: hard.signal });
+        await runService(serviceOf(opened), { logger, signal: graceful.signal, abortSignal: hard.signal, onEvent: board?.onEvent });
       } finally {
+        board?.stop();
         if (orphaned) clearInterval(orphaned);
         process.off('SIGINT', stop).off('SIGTERM', stop);
         await opened.close();

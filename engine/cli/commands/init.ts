@@ -32,8 +32,10 @@ export function registerInit(program: Command): void {
         [
           `wrote ${spec} and ${config}`,
           `next: fill in the API's base URL, auth, list endpoint and field map in ${spec}, then`,
-          `  syncspec validate ${config}`,
+          `  syncspec validate ${spec}`,
+          `  syncspec check ${config}`,
           `  syncspec preview ${config} --sync ${name}.itemsBackfill`,
+          `  syncspec test ${config} --fixtures ${join(dirname(config), 'fixtures')} --record   (then without --record: offline)`,
           `  syncspec run ${config}`,
           '',
         ].join('\n'),

@@ -63,6 +63,11 @@ export interface OpenOptions {
   transport?: TransportFactory;
   /** Var values by connector that win over the config's (syncspec test replays with the recorded ones). */
   vars?: Record<string, Record<string, unknown>>;
+  /**
+   * The syncs the caller will run: a name that picks none (unknown, ambiguous, disabled) fails with
+   * its SyncError before the database is opened — so a misspelled `run --sync` creates no file.
+   */
+  syncs?: string[];
 }
 
 /** What a recorded exchange holds in place of secret NAME, and what replaying it sets NAME to. */
@@ -86,6 +91,7 @@ export async function openProject(configPath: string, options: OpenOptions = {})
   const storage = options.databasePath === undefined ? project.storage : { ...project.storage, path: options.databasePath };
   let store: Store;
   try {
+    if (options.syncs !== undefined) selectSyncs(connectors.flatMap((connector) => connector.syncs), options.syncs, connectors.flatMap((connector) => connector.disabled));
     store = await openStore({ ...storage, access: options.access ?? 'write', clock });
   } catch (error) {
     for (const connector of connectors) connector.close();

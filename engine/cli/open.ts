@@ -5,11 +5,14 @@
 import { InvalidConfigError, openProject, type OpenOptions, type OpenedProject } from '../project.js';
 import { formatDiagnostics } from '../spec/diagnostics.js';
 import { EXIT, reportError, reportInvalid, reportStorage } from './exit.js';
+import { SyncError } from '../core/errors.js';
 
 export { reportInvalid, reportStorage };
 
+const SYNC_NAME_ERRORS = new Set(['unknown-sync', 'ambiguous-sync']);
+
 /** `looking`: a command that only reads the database and sends no request, so needs no secret values. */
-export async function openOrReport(configPath: string, access: 'read' | 'write' | 'looking' = 'write', more: Pick<OpenOptions, 'transport'> = {}): Promise<OpenedProject | undefined> {
+export async function openOrReport(configPath: string, access: 'read' | 'write' | 'looking' = 'write', more: Pick<OpenOptions, 'transport' | 'syncs'> = {}): Promise<OpenedProject | undefined> {
   try {
     return await openProject(configPath, { ...(access === 'looking' ? { access: 'read', secrets: 'optional' } : { access }), ...more });
   } catch (error) {
@@ -21,6 +24,11 @@ export async function openOrReport(configPath: string, access: 'read' | 'write' 
       return undefined;
     }
     if (reportStorage(error)) return undefined;
+    // A --sync that picks no sync (OpenOptions.syncs), refused before the database opened.
+    if (error instanceof SyncError && SYNC_NAME_ERRORS.has(error.code)) {
+      reportInvalid(error.message, error.code);
+      return undefined;
+    }
     throw error;
   }
 }

@@ -87,9 +87,10 @@ describe('syncspec run', () => {
     expect(sandbox.source.stats.requests.slice(before).map((entry) => entry.path)).toEqual(['/v1/repos', '/v1/companies']);
   });
 
-  test('an unknown sync: exit 2, the known names on stderr, nothing fetched', async () => {
+  test('an unknown sync: exit 2, the known names on stderr, nothing fetched, no database created', async () => {
     const before = sandbox.source.stats.requests.length;
-    const result = await run(projectFor(sandbox), '--sync', 'companies', 'contacts');
+    const project = projectFor(sandbox);
+    const result = await run(project, '--sync', 'companies', 'contacts');
     expect(result).toEqual({
       code: 2,
       signal: null,
@@ -102,6 +103,12 @@ describe('syncspec run', () => {
       "error: unknown sync 'contactsDelt' (did you mean 'crm.contactsDelta'? known syncs: crm.companies, crm.contactsBackfill, crm.contactsDelta, crm.repos, crm.issues)\n",
     );
     expect(sandbox.source.stats.requests.length).toBe(before);
+    expect(existsSync(join(project.dir, 'data'))).toBe(false);
+    // trigger, which writes too, refuses the same way before the database.
+    const trigger = await runCli(['trigger', project.configPath, 'contactsDelt'], { env: project.env, cwd: project.dir });
+    expect(trigger).toMatchObject({ code: 2, stdout: '' });
+    expect(trigger.stderr).toContain("did you mean 'crm.contactsDelta'?");
+    expect(existsSync(join(project.dir, 'data'))).toBe(false);
   });
 
   test('--json prints the summaries', async () => {

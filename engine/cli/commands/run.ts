@@ -37,7 +37,7 @@ export function registerRun(program: Command): void {
     .option('-q, --quiet', 'no logs and no progress bars on stderr (the summary is still printed)')
     .addOption(new Option('--log-format <format>', 'logs as readable lines or JSON lines (default: pretty on a terminal, else json)').choices(LOG_FORMATS))
     .action(async (config: string, options: RunCommandOptions) => {
-      const opened = await openOrReport(config);
+      const opened = await openOrReport(config, 'write', { syncs: options.sync });
       if (!opened) return;
       const graceful = new AbortController();
       const hard = new AbortController();

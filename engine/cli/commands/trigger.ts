@@ -18,7 +18,7 @@ export function registerTrigger(program: Command): void {
     .argument('<sync>', 'the sync (CONNECTOR.SYNC, or SYNC when unambiguous)')
     .option('--full', 'a full cycle: discard an interrupted one; incremental syncs read from their initial cursor and sweep what the source no longer has')
     .action(async (config: string, name: string, options: { full?: boolean }) => {
-      const opened = await openOrReport(config);
+      const opened = await openOrReport(config, 'write', { syncs: [name] });
       if (!opened) return;
       try {
         let sync;

@@ -180,7 +180,10 @@ const cases: Case[] = [
           request: { path: /contacts }
           map: { Name: $.name, ID: $.id }
     `,
-    expected: ["crm.yaml:14:12  syncs.contacts.pacer: unknown pacer 'hubspt' (did you mean 'hubspot'? declared: hubspot)"],
+    expected: [
+      "crm.yaml:6:3  warning: pacers.hubspot: pacer 'hubspot' is named by no sync (pacer: hubspot), so it limits nothing",
+      "crm.yaml:14:12  syncs.contacts.pacer: unknown pacer 'hubspt' (did you mean 'hubspot'? declared: hubspot)",
+    ],
   },
   {
     name: 'a bad cron expression and a bad interval',

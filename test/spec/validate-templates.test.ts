@@ -241,7 +241,7 @@ const cases: Case[] = [
             Seen: "{{date record.seen_at}}"
     `,
     expected: [
-      "crm.yaml:17:49  syncs.contacts.request.query.since: unknown helper 'isodate' (did you mean 'date'? helpers: iso, epochSeconds, epochMillis, date, sqlTime, formatTime, json, default, if, unless, with, each)",
+      "crm.yaml:17:49  syncs.contacts.request.query.since: unknown helper 'isodate' (did you mean 'date'? helpers: iso, epochSeconds, epochMillis, date, sqlTime, formatTime, json, default, segments, if, unless, with, each)",
       "crm.yaml:17:75  syncs.contacts.request.query.until: helper 'iso' takes 1 argument, got 2",
       'crm.yaml:19:13  syncs.contacts.map.Name: invalid template: a {{…}} is not closed, or holds a character that is not allowed',
     ],

@@ -29,6 +29,15 @@ export function checkSyncs(ctx: SpecContext): void {
     checkAnchorRequest(ctx, checked);
     checkCycles(ctx, checked);
   }
+  checkUnusedPacers(ctx);
+}
+
+/** A pacer no sync or delete stream names limits nothing: the budget it was meant to keep is not kept. */
+function checkUnusedPacers(ctx: SpecContext): void {
+  const used = new Set(Object.values(ctx.raw.syncs ?? {}).flatMap((sync) => (isPlainObject(sync) ? [sync.pacer, sync.deletes?.stream?.pacer] : [])));
+  for (const name of Object.keys(ctx.raw.pacers ?? {})) {
+    if (!used.has(name)) ctx.report.warning(['pacers', name], 'unused-pacer', `pacer '${name}' is named by no sync (pacer: ${name}), so it limits nothing`, { at: 'key' });
+  }
 }
 
 /** A delete stream is a request of its own: its path, paginator and cursor are checked like a sync's. */

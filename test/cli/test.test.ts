@@ -206,3 +206,55 @@ describe('syncspec test (replay)', () => {
     expect(parsed.cycles.map((cycle: { snapshot: string }) => cycle.snapshot)).toEqual(['matched', 'matched']);
   });
 });
+
+describe('syncspec test with OAuth2 (client credentials)', () => {
+  const CLIENT_SECRET = 'cs-live-Zq81+/x0pQ';
+  const ACCESS_TOKEN = 'at-live-6f1e0c9b2d47a8';
+  const OAUTH_SPEC = {
+    syncspec: 1,
+    name: 'vault',
+    vars: { baseUrl: { default: 'http://127.0.0.1:9' } },
+    secrets: { clientSecret: {} },
+    api: {
+      baseUrl: '{{vars.baseUrl}}',
+      auth: { type: 'oauth2', grant: 'clientCredentials', tokenUrl: '{{vars.baseUrl}}/oauth/token', clientId: 'sync-client', clientSecret: { secret: 'clientSecret' } },
+      retry: { attempts: 1 },
+    },
+    databases: { items: { primaryKeyProperty: 'ID', properties: { Name: 'title', ID: 'richText' } } },
+    syncs: { items: { database: 'items', request: { path: '/items' }, records: '$.items[*]', map: { Name: '$.name', ID: '$.id' } } },
+  };
+
+  it('records the token exchange with neither the client secret nor the access token, and replays it offline', async () => {
+    const server = await startServer((request, response) => {
+      if (request.path === '/oauth/token') {
+        const form = new URLSearchParams(request.body);
+        if (form.get('client_secret') !== CLIENT_SECRET) return sendJson(response, 401, { error: 'invalid_client' });
+        return sendJson(response, 200, { access_token: ACCESS_TOKEN, token_type: 'bearer', expires_in: 3600 });
+      }
+      if (request.headers.authorization !== `Bearer ${ACCESS_TOKEN}`) return sendJson(response, 401, { error: 'invalid_token' });
+      sendJson(response, 200, { items: [{ id: 'i1', name: 'First' }, { id: 'i2', name: 'Second' }] });
+    });
+    const dir = scratchDir('syncspec-test-oauth-');
+    const spec = join(dir, 'vault.yaml');
+    writeFileSync(spec, stringify(OAUTH_SPEC));
+    const fixtures = join(dir, 'fixtures');
+    const { npm_command: _npm, ...inherited } = process.env;
+    const record = await runCli(['test', spec, '--fixtures', fixtures, '--record', '--var', `baseUrl=${server.url}`], { env: { ...inherited, CLIENT_SECRET } });
+    await server.close();
+    expect(record.stderr).toBe('');
+    expect(record.code).toBe(0);
+    const forms = [CLIENT_SECRET, encodeURIComponent(CLIENT_SECRET), new URLSearchParams({ s: CLIENT_SECRET }).toString().slice(2), ACCESS_TOKEN, Buffer.from(`sync-client:${CLIENT_SECRET}`).toString('base64')];
+    for (const name of readdirSync(fixtures)) {
+      const text = readFileSync(join(fixtures, name), 'utf8');
+      for (const form of forms) expect(text, `${name} holds ${form}`).not.toContain(form);
+    }
+    const har = readFileSync(join(fixtures, 'cycle-1.har'), 'utf8');
+    expect(har).toContain('client_secret=SECRET_clientSecret');
+    expect(har).toContain('"access_token\\":\\"[REDACTED]\\"');
+
+    const replay = await runCli(['test', spec, '--fixtures', fixtures], { env: inherited });
+    expect(replay.stderr).toBe('');
+    expect(replay.stdout).toContain('ok: 2 cycles replayed, every snapshot matched');
+    expect(replay.code).toBe(0);
+  });
+});

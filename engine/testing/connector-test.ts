@@ -9,7 +9,7 @@
  * recorded cycle's time, so cursors, buffers and full-sync dates come out as they did. Replaying sets
  * every secret to its placeholder, the value recordings carry instead (record.ts).
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -22,6 +22,7 @@ import { harLog, readHar, writeHar } from './har.js';
 import { Recorder } from './record.js';
 import { Replay } from './replay.js';
 import { compareSnapshots, readSnapshot, takeSnapshot, writeSnapshot } from './snapshot.js';
+import { readJsonFile, writeJsonFile } from './fixture-file.js';
 
 export type TestMode = 'replay' | 'update' | 'record';
 
@@ -154,23 +155,11 @@ async function runCycles(
  * same, so the same requests come out wherever the test runs. Vars are not secrets.
  */
 async function writeVars(file: string, opened: OpenedProject): Promise<void> {
-  const vars = Object.fromEntries(opened.project.connectors.map((connector) => [connector.name, connector.vars]));
-  await writeFile(file, `${JSON.stringify(vars, null, 2)}\n`);
+  await writeJsonFile(file, Object.fromEntries(opened.project.connectors.map((connector) => [connector.name, connector.vars])));
 }
 
-async function readVars(file: string, shown: string): Promise<Record<string, Record<string, unknown>> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as Record<string, Record<string, unknown>>;
-  } catch (error) {
-    throw new SyncError('invalid-fixture', `${shown}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+function readVars(file: string, shown: string): Promise<Record<string, Record<string, unknown>> | undefined> {
+  return readJsonFile(file, shown, 'JSON');
 }
 
 /** The cycles recorded in `folder`, in order: cycle-1.har, cycle-2.har, … with no gap. */

@@ -4,10 +4,11 @@
  * time the cycle ran at (the clock a replay runs under). Bodies are the decoded bytes the client saw
  * (UTF-8 text, else base64), so `content-encoding` and `content-length` are not kept.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { SyncError } from '../core/errors.js';
 import type { Exchange, RawAnswer } from '../http/transport.js';
+import { writeJsonFile } from './fixture-file.js';
 
 export interface HarHeader {
   name: string;
@@ -120,8 +121,8 @@ export function harLog(entries: HarEntry[], page: { id: string; title: string; s
   };
 }
 
-export async function writeHar(file: string, log: HarLog): Promise<void> {
-  await writeFile(file, `${JSON.stringify(log, null, 2)}\n`);
+export function writeHar(file: string, log: HarLog): Promise<void> {
+  return writeJsonFile(file, log);
 }
 
 /** A recording, checked enough that a hand-edited one fails naming the file and the entry. */

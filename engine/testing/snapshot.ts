@@ -3,11 +3,10 @@
  * the run did (status, counts, failed records) and the state it persisted, and every row of the
  * databases the syncs write. Durations and run ids are left out: they differ from run to run.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import type { OpenedProject } from '../project.js';
 import type { CycleSummary } from '../runtime/run-types.js';
 import type { SyncDefinition } from '../core/types.js';
-import { SyncError } from '../core/errors.js';
+import { readJsonFile, writeJsonFile } from './fixture-file.js';
 
 export interface SyncOutcome {
   status: CycleSummary['status'];
@@ -53,22 +52,11 @@ export async function takeSnapshot(opened: OpenedProject, syncs: readonly SyncDe
 }
 
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
-  await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+  await writeJsonFile(file, snapshot);
 }
 
-export async function readSnapshot(file: string, shown: string): Promise<Snapshot | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as Snapshot;
-  } catch (error) {
-    throw new SyncError('invalid-fixture', `${shown}: not a snapshot (${error instanceof Error ? error.message : String(error)}); accept a new one with --update`);
-  }
+export function readSnapshot(file: string, shown: string): Promise<Snapshot | undefined> {
+  return readJsonFile<Snapshot>(file, shown, 'a snapshot', '; accept a new one with --update');
 }
 
 /**

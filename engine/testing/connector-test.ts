@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { Clock } from '../core/clock.js';
+import type { SyncDefinition } from '../core/types.js';
 import { SyncError } from '../core/errors.js';
 import { openProject, runProject, selectSyncs, type OpenedProject } from '../project.js';
 import type { CycleSummary } from '../runtime/run-types.js';
@@ -71,25 +72,36 @@ export async function testConnector(options: ConnectorTestOptions): Promise<Conn
     const folder = resolve(cwd, options.fixtures);
     const recordedVars = options.mode === 'record' ? undefined : await readVars(join(folder, 'vars.json'), join(options.fixtures, 'vars.json'));
     const configPath = await configFor(resolve(cwd, options.target), options.target, scratch, cwd, options.vars, recordedVars);
-    return await runCycles(options, configPath, scratch, cwd, recordedVars);
+    return await runCycles(options, configPath, scratch, folder, recordedVars);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** What every cycle of one test shares. */
+interface TestRun {
+  options: ConnectorTestOptions;
+  opened: OpenedProject;
+  folder: string;
+  shown: (name: string) => string;
+  clock: Clock & { at: number };
+  replay: Replay;
+  recorder: Recorder;
+  selected: SyncDefinition[];
+  names: string[];
 }
 
 async function runCycles(
   options: ConnectorTestOptions,
   configPath: string,
   scratch: string,
-  cwd: string,
+  folder: string,
   recordedVars: Record<string, Record<string, unknown>> | undefined,
 ): Promise<ConnectorTestResult> {
-  const folder = resolve(cwd, options.fixtures);
   const shown = (name: string) => join(options.fixtures, name);
   const recordings = options.mode === 'record' ? [] : await recordingsIn(folder, options.fixtures);
   if (options.mode === 'record') await mkdir(folder, { recursive: true });
   const clock: Clock & { at: number } = { at: Date.now(), now: () => clock.at };
-  const varsFile = join(folder, 'vars.json');
   let redact = (text: string) => text;
   const replay = new Replay((text) => redact(text));
   const recorder = new Recorder();
@@ -103,51 +115,55 @@ async function runCycles(
   });
   redact = opened.redact;
   try {
-    if (options.mode === 'record') await writeVars(varsFile, opened);
+    if (options.mode === 'record') await writeVars(join(folder, 'vars.json'), opened);
     const selected = selectSyncs(opened.syncs, options.syncs, opened.disabledSyncs);
-    const names = selected.map((sync) => sync.name);
+    const run: TestRun = { options, opened, folder, shown, clock, replay, recorder, selected, names: selected.map((sync) => sync.name) };
     const count = options.mode === 'record' ? options.cycles ?? 2 : recordings.length;
     const cycles: CycleReport[] = [];
-    for (let cycle = 1; cycle <= count; cycle++) {
-      const recording = `cycle-${cycle}.har`;
-      let startedAt = new Date();
-      if (options.mode !== 'record') {
-        const har = await readHar(join(folder, recording), shown(recording));
-        startedAt = har.startedAt;
-        replay.play(har.entries, shown(recording));
-      }
-      clock.at = startedAt.getTime();
-      await options.beforeCycle?.(cycle);
-      const summaries = await runProject(opened, { syncs: names });
-      const snapshot = await takeSnapshot(opened, selected, summaries);
-      const report: CycleReport = {
-        cycle,
-        recording: shown(recording),
-        syncs: summaries.map(({ sync, status, upserted, deleted, swept, failed, requests, error }) => ({ sync, status, upserted, deleted, swept, failed, requests, error })),
-        unused: options.mode === 'record' ? [] : replay.unused(),
-        differences: [],
-        snapshot: 'written',
-      };
-      const snapshotFile = join(folder, `cycle-${cycle}.snapshot.json`);
-      if (options.mode === 'record') {
-        const entries = recorder.take(scrubberOf(opened), `cycle-${cycle + 1}`);
-        await writeHar(join(folder, recording), harLog(entries, { id: `cycle-${cycle}`, title: `cycle ${cycle}: ${names.join(', ')}`, startedAt }, options.version ?? 'unknown'));
-      }
-      if (options.mode === 'replay') {
-        const expected = await readSnapshot(snapshotFile, shown(`cycle-${cycle}.snapshot.json`));
-        report.differences = expected === undefined ? [] : compareSnapshots(expected, snapshot, names);
-        report.snapshot = expected === undefined ? 'missing' : report.differences.length > 0 ? 'differs' : 'matched';
-      } else {
-        await writeSnapshot(snapshotFile, snapshot);
-      }
-      cycles.push(report);
-    }
+    for (let cycle = 1; cycle <= count; cycle++) cycles.push(await runOneCycle(run, cycle));
     if (options.mode === 'record') await dropRecordingsAfter(folder, count);
     const ok = cycles.every((cycle) => cycle.unused.length === 0 && (cycle.snapshot === 'matched' || cycle.snapshot === 'written') && cycle.syncs.every((sync) => sync.status === 'completed'));
     return { ok, cycles };
   } finally {
     await opened.close();
   }
+}
+
+/** One cycle: its recording played (or the live API recorded), the syncs run, the outcome compared or written. */
+async function runOneCycle(run: TestRun, cycle: number): Promise<CycleReport> {
+  const { options, opened, folder, shown, names } = run;
+  const recording = `cycle-${cycle}.har`;
+  const snapshotName = `cycle-${cycle}.snapshot.json`;
+  let startedAt = new Date();
+  if (options.mode !== 'record') {
+    const har = await readHar(join(folder, recording), shown(recording));
+    startedAt = har.startedAt;
+    run.replay.play(har.entries, shown(recording));
+  }
+  run.clock.at = startedAt.getTime();
+  await options.beforeCycle?.(cycle);
+  const summaries = await runProject(opened, { syncs: names });
+  const snapshot = await takeSnapshot(opened, run.selected, summaries);
+  const report: CycleReport = {
+    cycle,
+    recording: shown(recording),
+    syncs: summaries.map(({ sync, status, upserted, deleted, swept, failed, requests, error }) => ({ sync, status, upserted, deleted, swept, failed, requests, error })),
+    unused: options.mode === 'record' ? [] : run.replay.unused(),
+    differences: [],
+    snapshot: 'written',
+  };
+  if (options.mode === 'record') {
+    const entries = run.recorder.take(scrubberOf(opened), `cycle-${cycle + 1}`);
+    await writeHar(join(folder, recording), harLog(entries, { id: `cycle-${cycle}`, title: `cycle ${cycle}: ${names.join(', ')}`, startedAt }, options.version ?? 'unknown'));
+  }
+  if (options.mode !== 'replay') {
+    await writeSnapshot(join(folder, snapshotName), snapshot);
+    return report;
+  }
+  const expected = await readSnapshot(join(folder, snapshotName), shown(snapshotName));
+  report.differences = expected === undefined ? [] : compareSnapshots(expected, snapshot, names);
+  report.snapshot = expected === undefined ? 'missing' : report.differences.length > 0 ? 'differs' : 'matched';
+  return report;
 }
 
 /**

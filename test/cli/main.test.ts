@@ -21,7 +21,7 @@ describe('syncspec', () => {
     const help = await runCli(['--help'], { env });
     expect(help.code).toBe(0);
     const commands = [...help.stdout.matchAll(/^ {2}(\w+)(?= )/gm)].map((match) => match[1]);
-    expect(commands).toEqual(['init', 'validate', 'run', 'preview', 'check', 'state', 'status', 'runs', 'start', 'trigger', 'rows', 'catalog', 'help']);
+    expect(commands).toEqual(['init', 'validate', 'run', 'preview', 'check', 'state', 'status', 'runs', 'start', 'trigger', 'rows', 'catalog', 'test', 'help']);
     const typo = await runCli(['valdiate', 'config.yaml'], { env });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("error: unknown command 'valdiate'\n(Did you mean validate?)");

@@ -61,6 +61,7 @@ describe('milliseconds a timer can hold', () => {
     const run = await validateCli({ spec });
     expect(run.code).toBe(2);
     expect(run.lines).toEqual([
+      "crm.yaml:3:11  warning: pacers.api: pacer 'api' is named by no sync (pacer: api), so it limits nothing",
       'crm.yaml:3:50  pacers.api.intervalMs: must be at most 86400000, got 1000000000000',
       'crm.yaml:17:51  syncs.contacts.cursor.bufferSeconds: must be at most 31536000, got 1000000000000',
     ]);

@@ -8,20 +8,11 @@ import type { CycleSummary } from '../runtime/run-types.js';
 import type { SyncDefinition } from '../core/types.js';
 import { readJsonFile, writeJsonFile } from './fixture-file.js';
 
-export interface SyncOutcome {
-  status: CycleSummary['status'];
-  full: boolean;
-  upserted: number;
-  deleted: number;
-  swept: number;
-  failed: number;
-  stale: number;
-  requests: number;
-  error: string | null;
-  failures: { key: string | null; reason: string }[];
+/** What the run summary says (its outcome, not its timing), and the state the sync stored. */
+export type SyncOutcome = Pick<CycleSummary, 'status' | 'full' | 'upserted' | 'deleted' | 'swept' | 'failed' | 'stale' | 'requests' | 'error' | 'failures'> & {
   /** Per partition ('' when there is one), as stored. */
   state: Record<string, unknown>;
-}
+};
 
 export interface Snapshot {
   syncs: Record<string, SyncOutcome>;

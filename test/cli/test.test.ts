@@ -6,7 +6,7 @@
  */
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { removeScratchDirs, runCli, scratchDir } from '../support/cli.js';
 import { sendJson, startServer, type TestServer } from '../support/http-server.js';
@@ -108,10 +108,10 @@ beforeAll(async () => {
   recorded = join(dir, 'fixtures');
   const result = await runCli(['test', configPath, '--fixtures', recorded, '--record'], { env: env(), cwd: dir });
   expect(result.stderr).toBe('');
+  for (const secret of [TOKEN, API_KEY, encodeURIComponent(API_KEY)]) expect(result.stdout).not.toContain(secret);
   expect(result.code).toBe(0);
   await api.close();
 });
-afterEach(() => undefined);
 afterAll(() => removeScratchDirs());
 
 describe('syncspec test --record', () => {
@@ -242,6 +242,7 @@ describe('syncspec test with OAuth2 (client credentials)', () => {
     const record = await runCli(['test', spec, '--fixtures', fixtures, '--record', '--var', `baseUrl=${server.url}`], { env: { ...inherited, CLIENT_SECRET } });
     await server.close();
     expect(record.stderr).toBe('');
+    for (const secret of [CLIENT_SECRET, ACCESS_TOKEN]) expect(record.stdout).not.toContain(secret);
     expect(record.code).toBe(0);
     const forms = [CLIENT_SECRET, encodeURIComponent(CLIENT_SECRET), new URLSearchParams({ s: CLIENT_SECRET }).toString().slice(2), ACCESS_TOKEN, Buffer.from(`sync-client:${CLIENT_SECRET}`).toString('base64')];
     for (const name of readdirSync(fixtures)) {

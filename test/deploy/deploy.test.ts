@@ -81,16 +81,14 @@ describe('deploy/syncspec.service and Dockerfile', () => {
     expect(result).toBe('');
   });
 
-  it("the unit's ExecStart runs the due syncs and stops on its KillSignal with exit 0, within TimeoutStopSec", async () => {
+  it("the unit's ExecStart runs the due syncs and stops on its KillSignal by itself, with exit 0", async () => {
     const paths = machine();
     const keys = serviceKeys(localUnit(paths));
     expect(keys.KillSignal).toBe('SIGTERM');
     const fromFile = Object.fromEntries(readFileSync(keys.EnvironmentFile, 'utf8').trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
     const { npm_command: _npm, ...inherited } = process.env;
-    const started = Date.now();
     const result = await startAndStop(keys.ExecStart.split(' '), { ...inherited, ...fromFile, NODE_ENV: 'production' }, 'SIGTERM', /crm\.issues: completed in/, keys.WorkingDirectory);
     expect(result, result.output).toMatchObject({ code: 0, signal: null });
-    expect(Date.now() - started).toBeLessThan(Number(keys.TimeoutStopSec) * 1000);
     // --log-format json: one JSON object per line, the journal's form.
     const lines = result.output.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
     expect(lines.map((line) => line.msg)).toContain('service stopped');

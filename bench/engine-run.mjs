@@ -15,7 +15,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { openProject, runProject } from '../dist/engine/index.js';
+import { limitHeapGrowth, openProject, runProject } from '../dist/engine/index.js';
+
+// As `syncspec` does for its own process (engine/core/heap.ts): the bench measures the product.
+limitHeapGrowth();
 
 const { values } = parseArgs({
   options: {

@@ -23,6 +23,7 @@ export { openStore } from './store/open.js';
 export { loadProject } from './config/load.js';
 export { openProject, runProject, selectSyncs, InvalidConfigError, type OpenedProject } from './project.js';
 export { SyncError, ResyncRequired } from './core/errors.js';
+export { limitHeapGrowth } from './core/heap.js';
 export { testConnector, type ConnectorTestOptions, type ConnectorTestResult, type CycleReport } from './testing/connector-test.js';
 
 /**

@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 a sync failed, 2 invalid input (config, spec or arguments).
  */
 import { Command, CommanderError } from 'commander';
+import { limitHeapGrowth } from '../core/heap.js';
 import { EXIT, reportErrorsAsJson, reportStorage } from './exit.js';
 import { packageVersion } from './version.js';
 
@@ -42,6 +43,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // This process is syncspec's own: its peak memory stays flat over a long sync (core/heap.ts).
+  limitHeapGrowth();
   // Errors of a command asked for JSON are JSON too (`--` ends the options).
   const options = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
   reportErrorsAsJson(options.includes('--json'));

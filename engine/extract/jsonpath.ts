@@ -130,12 +130,14 @@ export function selectFirst(path: string, json: unknown): unknown {
  * empty array is a page without records, anything else is an error. A path without a wildcard selects one
  * value: an array is the list of records, an object is a single record (`$` for a `GET /me` endpoint).
  */
-export function selectRecords(path: string, body: unknown, request: string): unknown[] {
+/** `request` names the request in messages; a function is called only when there is one to write. */
+export function selectRecords(path: string, body: unknown, request: string | (() => string)): unknown[] {
+  const named = () => (typeof request === 'string' ? request : request());
   const wildcard = /(\[\*\]|\.\*)$/.exec(path);
   if (!wildcard) {
     const found = selectAll(path, body);
     if (found.length === 0) {
-      throw new ExtractError(`${request}: records path ${path} found nothing (the response is ${describeValue(body)})`, path);
+      throw new ExtractError(`${named()}: records path ${path} found nothing (the response is ${describeValue(body)})`, path);
     }
     return found.length === 1 && Array.isArray(found[0]) ? found[0] : found;
   }
@@ -149,7 +151,7 @@ export function selectRecords(path: string, body: unknown, request: string): unk
       containers.length === 0
         ? `it is missing; the response is ${describeValue(body)}`
         : `got ${describeValue(containers.find((value) => !Array.isArray(value)))}`;
-    throw new ExtractError(`${request}: records path ${path} found no array at ${containerPath} (${got})`, path);
+    throw new ExtractError(`${named()}: records path ${path} found no array at ${containerPath} (${got})`, path);
   }
   return arrays.flat(1);
 }

@@ -70,7 +70,8 @@ export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: strin
     async fetch(position, ctx, io) {
       const request = requestAt(position, ctx);
       const response = await (ahead.take(request, ctx) ?? http.send(request, io));
-      const described = describeRequest(response.request ?? request);
+      // Described only for a message: building it for every page cost as much as mapping a record.
+      const described = () => describeRequest(response.request ?? request);
       const records = selectRecords(recordsPath, response.body, described);
       if (spec.objects) requireObjects(records, recordsPath, described);
       const next = paginator.next({ response, records, position });
@@ -89,10 +90,10 @@ export function compileStream(spec: StreamSpec, http: HttpSender, baseUrl: strin
  * A page whose records are none of them objects means a records path that selects the wrong thing
  * (ids, names): the page fails. One odd item among objects (a null the API let slip) fails alone.
  */
-function requireObjects(records: unknown[], path: string, request: string): void {
+function requireObjects(records: unknown[], path: string, request: () => string): void {
   if (records.length === 0 || records.some((record) => record !== null && typeof record === 'object' && !Array.isArray(record))) return;
   throw new ExtractError(
-    `${request}: records path ${path} selected ${records.length} value(s) that are not objects (the first is ${describeValue(records[0])}); ` +
+    `${request()}: records path ${path} selected ${records.length} value(s) that are not objects (the first is ${describeValue(records[0])}); ` +
       'it must select the records themselves (e.g. $.data[*])',
     path,
   );

@@ -103,15 +103,18 @@ export function compilePaginator(
       return style.applyPosition(resolved, sized, styleAt(position), baseUrl);
     },
     next(result) {
+      // The request is described for messages only, so only when one is written.
+      let described: string | undefined;
+      const describe = () => (described ??= describeRequest(result.response.request, options.redactor));
       const page: Page<JsonValue> = {
         response: result.response,
         records: result.records,
         position: styleAt(result.position),
-        request: describeRequest(result.response.request, options.redactor),
+        get request() { return describe(); },
         baseUrl,
       };
       const next = style.nextPosition(resolved, page);
-      const reason = shouldStop({ body: result.response.body, records: result.records, next, request: page.request });
+      const reason = shouldStop({ body: result.response.body, records: result.records, next, get request() { return describe(); } });
       if (reason !== undefined) return { done: true, reason };
       if (next === undefined) {
         throw new PaginationError(

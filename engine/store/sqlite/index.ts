@@ -120,7 +120,7 @@ export class SqliteStore implements Store {
     return writeTransaction(this.db, () => {
       const { cycle } = batch;
       const time = this.now();
-      if (batch.lock && !this.locks.refresh(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
+      if (batch.lock && !this.locks.confirm(cycle.sync, batch.lock, time)) throw lockLost(cycle.sync, this.locks.holder(cycle.sync));
       this.cycles.requireOpen(cycle);
       const seq = this.sequence.next();
       const ties = { firstInCycle: batch.equalVersions === 'firstInCycle', cycle: cycle.id };

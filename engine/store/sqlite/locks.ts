@@ -33,6 +33,7 @@ export class Locks {
   private readonly upsert: Statement;
   private readonly renew: Statement;
   private readonly remove: Statement;
+  private readonly heartbeatOf: Statement;
 
   constructor(db: Connection, private readonly timeoutMs: number) {
     this.getOne = db.prepare('SELECT * FROM _locks WHERE sync = ?');
@@ -43,6 +44,7 @@ export class Locks {
     );
     this.renew = db.prepare('UPDATE _locks SET heartbeat_at = ? WHERE sync = ? AND owner_id = ?');
     this.remove = db.prepare('DELETE FROM _locks WHERE sync = ? AND owner_id = ?');
+    this.heartbeatOf = db.prepare('SELECT heartbeat_at FROM _locks WHERE sync = ? AND owner_id = ?');
   }
 
   /** Run inside a write transaction: the check and the take are one step. `previous`: a dead holder taken over. */
@@ -52,6 +54,18 @@ export class Locks {
     this.upsert.run(sync, owner.id, owner.pid, owner.host, now, now);
     heldHere.add(owner.id);
     return row && row.owner_id !== owner.id ? { acquired: true, previous: holderOf(row) } : { acquired: true };
+  }
+
+  /**
+   * Inside a commit: false when `owner` no longer holds the lock. The heartbeat is renewed only once
+   * it is a quarter of the timeout old: the holder's timer renews it between commits, and a write
+   * per commit would add a page of the file to every page a sync commits.
+   */
+  confirm(sync: string, owner: LockOwner, now: string): boolean {
+    const row = this.heartbeatOf.get(sync, owner.id) as { heartbeat_at: string } | undefined;
+    if (row === undefined) return false;
+    if (Date.parse(now) - Date.parse(row.heartbeat_at) >= this.timeoutMs / 4) this.renew.run(now, sync, owner.id);
+    return true;
   }
 
   /** Renews the heartbeat; false when `owner` does not hold the lock. */

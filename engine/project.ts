@@ -93,6 +93,8 @@ export async function openProject(configPath: string, options: OpenOptions = {})
   try {
     if (options.syncs !== undefined) selectSyncs(connectors.flatMap((connector) => connector.syncs), options.syncs, connectors.flatMap((connector) => connector.disabled));
     store = await openStore({ ...storage, access: options.access ?? 'write', clock });
+    // Budgets every process on the database keeps to together; a read-only opening cannot write them.
+    if ((options.access ?? 'write') === 'write') pacers.share(store);
   } catch (error) {
     for (const connector of connectors) connector.close();
     throw error;

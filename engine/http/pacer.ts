@@ -12,7 +12,12 @@
  * latency. So a slot is held while its request is in flight and its window runs from when the
  * response came back (`release`): the next request that reuses the slot then starts after the
  * previous one certainly arrived, and the server never sees more than the budget in a window.
+ *
+ * The budget is also the API's across processes: with a SharedBudget (the store's, every process on
+ * the database sees it) a slot is granted only when the shared window has one as well, so two
+ * `syncspec run`s back to back, or a service and a manual run, together keep to it.
  */
+import type { PacerSlotGrant } from '../store/store.js';
 import { abortReason } from './sleep.js';
 
 export interface PacerOptions {
@@ -26,6 +31,12 @@ export type Release = () => void;
 interface Slot {
   /** When the window of this slot began: Infinity while its request is in flight. */
   endedAt: number;
+}
+
+/** The budget as every process on the database keeps it (Store.takePacerSlot, bound to one pacer). */
+export interface SharedBudget {
+  take(nowMs: number): Promise<PacerSlotGrant>;
+  release(slot: number, nowMs: number, used: boolean): Promise<void>;
 }
 
 /** A waiter gave up: the pacer was paused (a rate limit) for longer than it may wait. */
@@ -59,6 +70,11 @@ export class Pacer {
   /** The turn at which each owner was last served; owners are long-lived (one per sync), so this stays small. */
   private readonly lastServed = new Map<unknown, number>();
   private turn = 0;
+  private shared: SharedBudget | undefined;
+  /** A shared slot is being asked for: one request to the store at a time. */
+  private taking = false;
+  /** The shared window is spent until then (this pacer's monotonic clock). */
+  private sharedOpensAt = 0;
 
   constructor(
     readonly name: string,
@@ -101,6 +117,11 @@ export class Pacer {
     });
   }
 
+  /** From now on a slot also needs one of the shared budget. */
+  share(budget: SharedBudget): void {
+    this.shared = budget;
+  }
+
   /** Holds every waiter until the given wall-clock time (a Date or epoch ms); never shortens a pause. */
   pauseUntil(until: Date | number, note = ''): void {
     const delay = (typeof until === 'number' ? until : until.getTime()) - Date.now();
@@ -137,7 +158,7 @@ export class Pacer {
       const windowOpensAt = this.slots.length >= this.allowed ? Math.min(...this.slots.map((slot) => slot.endedAt)) + this.intervalMs : now;
       // Every slot in flight: the next release pumps again.
       if (windowOpensAt === Infinity) return;
-      const readyAt = Math.max(windowOpensAt, this.pausedUntil);
+      const readyAt = Math.max(windowOpensAt, this.pausedUntil, this.sharedOpensAt);
       if (readyAt > now) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
@@ -145,13 +166,56 @@ export class Pacer {
         }, Math.ceil(readyAt - now));
         return;
       }
-      const [waiter] = this.queue.splice(this.nextWaiter(), 1);
-      this.lastServed.set(waiter.owner, this.turn++);
-      const slot: Slot = { endedAt: Infinity };
-      this.slots.push(slot);
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(() => this.release(slot));
+      if (this.shared) {
+        this.takeShared(this.shared);
+        return;
+      }
+      this.serve(undefined);
     }
+  }
+
+  /** Asks the shared budget for a slot; served, the next waiter goes; refused, the pump waits until it opens. */
+  private takeShared(shared: SharedBudget): void {
+    if (this.taking) return;
+    this.taking = true;
+    shared.take(Date.now()).then(
+      (grant) => {
+        this.taking = false;
+        if ('retryAt' in grant) {
+          this.sharedOpensAt = this.clock() + Math.max(1, grant.retryAt - Date.now());
+        } else if (this.queue.length === 0 || this.pausedForMs() > 0) {
+          // The waiter gave up, or a rate limit paused the pacer, while the store was asked.
+          void shared.release(grant.slot, Date.now(), false).catch(() => undefined);
+        } else {
+          this.serve({ budget: shared, slot: grant.slot });
+        }
+        this.pump();
+      },
+      (error: unknown) => {
+        this.taking = false;
+        // The store could not be asked (locked past its busy timeout, unwritable): the next waiter
+        // fails with why rather than going over a budget it cannot see.
+        const [waiter] = this.queue.splice(this.nextWaiter(), 1);
+        if (waiter) {
+          waiter.signal?.removeEventListener('abort', waiter.onAbort);
+          waiter.reject(error instanceof Error ? error : new Error(String(error)));
+        }
+        this.pump();
+      },
+    );
+  }
+
+  private serve(shared: { budget: SharedBudget; slot: number } | undefined): void {
+    const [waiter] = this.queue.splice(this.nextWaiter(), 1);
+    this.lastServed.set(waiter.owner, this.turn++);
+    const slot: Slot = { endedAt: Infinity };
+    this.slots.push(slot);
+    waiter.signal?.removeEventListener('abort', waiter.onAbort);
+    waiter.resolve(() => {
+      // The shared slot first: its window is on record before this release lets the next request ask.
+      if (shared && slot.endedAt === Infinity) void shared.budget.release(shared.slot, Date.now(), true).catch(() => undefined);
+      this.release(slot);
+    });
   }
 
   /** The first waiter of the owner served least recently (never served counts as longest ago). */

@@ -15,6 +15,9 @@ import type { HttpSender } from './stream.js';
 import type { PacerRegistry } from './pacers.js';
 import type { TransportFactory } from '../http/transport.js';
 
+/** Beyond the API's timeout, how long a request's slot in a shared pacer budget may stay in flight. */
+const IN_FLIGHT_MARGIN_MS = 5000;
+
 export interface ConnectorHttp {
   baseUrl: string;
   redactor: Redactor;
@@ -54,7 +57,8 @@ export function createConnectorHttp(
     const id = pacerName ?? '';
     let client = clients.get(id);
     if (!client) {
-      const pacer = pacerName ? pacers.get(loaded.name, pacerName, spec.pacers![pacerName]) : undefined;
+      // A request is in flight at most one timeout (and a moment for its answer to be read).
+      const pacer = pacerName ? pacers.get(loaded.name, pacerName, spec.pacers![pacerName], spec.api.timeoutMs + IN_FLIGHT_MARGIN_MS) : undefined;
       client = createHttpClient({ ...common, ...credentials, baseUrl, headers, auth, pacer, rateLimit });
       clients.set(id, client);
     }

@@ -62,16 +62,29 @@ export interface LockHolder {
 export type LockResult = { acquired: true } | { acquired: false; holder: LockHolder };
 
 /**
- * A lock whose heartbeat is older than this is stale, whoever holds it: holders renew theirs with
- * every commit and on a timer (a quarter of this) while waiting between commits.
+ * A lock whose heartbeat is older than this is stale, whoever holds it: holders renew theirs on a
+ * timer (a quarter of this), and a commit renews one that is that old.
  */
 export const LOCK_TIMEOUT_MS = 120_000;
+
+/** A pacer's budget as every process on one database shares it (Store.takePacerSlot). */
+export interface PacerBudget {
+  /** The pacer's qualified name, CONNECTOR.PACER. */
+  pacer: string;
+  allowedRequests: number;
+  intervalMs: number;
+}
+
+/** A slot for one request, or when to ask again (epoch ms): the budget is spent until then. */
+export type PacerSlotGrant = { slot: number } | { retryAt: number };
+
 
 export interface CommitBatch {
   runId: number;
   /**
    * The sync's lock the commit is made under: the commit fails, writing nothing, unless `lock`
-   * still holds it (a holder presumed dead and taken over must not write), and renews its heartbeat.
+   * still holds it (a holder presumed dead and taken over must not write), and renews its heartbeat
+   * once it is a quarter of LOCK_TIMEOUT_MS old.
    */
   lock?: LockOwner;
   cycle: Cycle;
@@ -248,6 +261,18 @@ export interface Store {
   refreshLock(sync: string, owner: LockOwner): Promise<boolean>;
   /** Releases `owner`'s lock; nothing happens when it does not hold it. */
   releaseLock(sync: string, owner: LockOwner): Promise<void>;
+
+  /**
+   * Pacer budgets held where every process on the database sees them, so that all of them together
+   * never exceed one: a slot for one request of `budget.pacer`, unless `allowedRequests` slots are
+   * within `intervalMs` of `nowMs` — then when to ask again. A slot's window runs from its release
+   * (the answer came back, so the server has certainly counted the request); a slot never released
+   * (its process died with the request in flight) counts as released at `nowMs + inFlightMs`.
+   * Times are epoch ms from the caller, not the store's clock: budgets are the API's real time.
+   */
+  takePacerSlot(budget: PacerBudget, holder: string, nowMs: number, inFlightMs: number): Promise<PacerSlotGrant>;
+  /** The slot's request is done, its window running from `nowMs` (`used`), or was never sent: the slot is given back. */
+  releasePacerSlot(slot: number, nowMs: number, used: boolean): Promise<void>;
 
   /** Records a running run; `runId` claims a pending run queued by queueRun instead. */
   startRun(sync: string, options?: { trigger?: RunTrigger; runId?: number }): Promise<number>;

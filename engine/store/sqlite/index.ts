@@ -9,7 +9,7 @@ import type { DatabaseDefinition, FailedRecord, SyncMode } from '../../core/type
 import {
   LOCK_TIMEOUT_MS,
   type Checkpoint, type CommitBatch, type CommitResult, type Cycle, type LockOwner, type LockResult,
-  type PendingRun, type RowsPage, type RunJournalWrite, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
+  type PacerBudget, type PacerSlotGrant, type PendingRun, type RowsPage, type RunJournalWrite, type RunLogEntry, type RunOutcome, type RunRecord, type RunTrigger, type Store,
 } from '../store.js';
 import { failpoint } from '../../core/failpoints.js';
 import { type Clock, systemClock } from '../../core/clock.js';
@@ -20,6 +20,7 @@ import { openConnection, writeTransaction, type Connection } from './connection.
 import { Cycles } from './cycles.js';
 import { Links } from './links.js';
 import { Locks, lockLost } from './locks.js';
+import { PacerSlots } from './pacer-slots.js';
 import { PageLog } from './page-log.js';
 import { readRows } from './read-rows.js';
 import { markSeen, sweepRows, writeChanges } from './rows.js';
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   private readonly runs: Runs;
   private readonly runLogs: RunLogs;
   private readonly locks: Locks;
+  private readonly pacerSlots: PacerSlots;
   private readonly clock: Clock;
 
   /**
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
     this.runs = new Runs(this.db);
     this.runLogs = new RunLogs(this.db);
     this.locks = new Locks(this.db, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
+    this.pacerSlots = new PacerSlots(this.db);
   }
 
   /** The time now, as stored (ISO 8601). */
@@ -211,6 +214,14 @@ export class SqliteStore implements Store {
       this.runs.failUnfinished(sync, `process died${previous ? ` (pid ${previous.pid} on host ${previous.host})` : ''} before the run finished`, time);
       return { acquired: true };
     });
+  }
+
+  async takePacerSlot(budget: PacerBudget, holder: string, nowMs: number, inFlightMs: number): Promise<PacerSlotGrant> {
+    return writeTransaction(this.db, () => this.pacerSlots.take(budget, holder, nowMs, inFlightMs));
+  }
+
+  async releasePacerSlot(slot: number, nowMs: number, used: boolean): Promise<void> {
+    writeTransaction(this.db, () => this.pacerSlots.release(slot, nowMs, used));
   }
 
   async refreshLock(sync: string, owner: LockOwner): Promise<boolean> { return writeTransaction(this.db, () => this.locks.refresh(sync, owner, this.now())); }

@@ -197,6 +197,20 @@ export const migrations: readonly Migration[] = [
       db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${name}._seq`)}`);
     }
   },
+  `
+  -- Pacer budgets shared by every process on this file (pacer-slots.ts): a row per request a pacer
+  -- let through, until its window has passed. ended_at is NULL while the request is in flight;
+  -- expires_at is when a slot never released (its process died) counts as ended. Epoch ms.
+  CREATE TABLE _pacer_slots (
+    id         INTEGER PRIMARY KEY,
+    pacer      TEXT NOT NULL,
+    holder     TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX _pacer_slots_pacer ON _pacer_slots (pacer, ended_at);
+  `,
 ];
 
 export const systemSchemaVersion = migrations.length;

@@ -153,3 +153,65 @@ describe('Pacer', () => {
     expect(() => new Pacer('bad', { allowedRequests: 1, intervalMs: 0 })).toThrow('pacer bad: intervalMs must be positive');
   });
 });
+
+describe('a pacer with a shared budget (every process on the database)', () => {
+  /** A budget of `allowed` per `intervalMs` as the store keeps it, with what it was asked. */
+  function sharedBudget(allowed: number, intervalMs: number) {
+    const ended: number[] = [];
+    let inFlight = 0;
+    const given: number[] = [];
+    let next = 1;
+    return {
+      given,
+      ended,
+      take: async (nowMs: number) => {
+        const live = ended.filter((at) => at > nowMs - intervalMs);
+        if (live.length + inFlight >= allowed) return { retryAt: Math.min(...live) + intervalMs };
+        inFlight++;
+        return { slot: next++ };
+      },
+      release: async (slot: number, nowMs: number, used: boolean) => {
+        inFlight--;
+        if (used) ended.push(nowMs);
+        else given.push(slot);
+      },
+    };
+  }
+
+  test('a slot goes only when the shared window has one too', async () => {
+    const pacer = new Pacer('shared', { allowedRequests: 10, intervalMs: 1000 });
+    const budget = sharedBudget(2, 1000);
+    pacer.share(budget);
+    const starts: number[] = [];
+    await drive(Promise.all(Array.from({ length: 5 }, async () => {
+      const release = await pacer.wait();
+      starts.push(Date.now());
+      release();
+    })));
+    expect(starts).toHaveLength(5);
+    // The local budget would let all five go at once; the shared one holds them to two a window.
+    expect(maxStartsInAnyWindow(starts, 1000)).toBe(2);
+    expect(budget.ended).toHaveLength(5);
+  });
+
+  test('the store failing fails the waiter with why, not a request over a budget it cannot see', async () => {
+    const pacer = new Pacer('shared', { allowedRequests: 10, intervalMs: 1000 });
+    pacer.share({ take: () => Promise.reject(new Error('database is locked')), release: async () => undefined });
+    const refused = expect(pacer.wait()).rejects.toThrow('database is locked');
+    await vi.runAllTimersAsync();
+    await refused;
+  });
+
+  test('a waiter that gives up while the store is asked leaves its slot unused: it is given back', async () => {
+    const pacer = new Pacer('shared', { allowedRequests: 10, intervalMs: 1000 });
+    const budget = sharedBudget(2, 1000);
+    pacer.share(budget);
+    const controller = new AbortController();
+    const stopped = expect(pacer.wait(controller.signal)).rejects.toThrow('stopped');
+    controller.abort(new Error('stopped'));
+    await vi.runAllTimersAsync();
+    await stopped;
+    expect(budget.given).toEqual([1]);
+    expect(budget.ended).toEqual([]);
+  });
+});

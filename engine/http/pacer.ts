@@ -15,7 +15,8 @@
  *
  * The budget is also the API's across processes: with a SharedBudget (the store's, every process on
  * the database sees it) a slot is granted only when the shared window has one as well, so two
- * `syncspec run`s back to back, or a service and a manual run, together keep to it.
+ * `syncspec run`s back to back, or a service and a manual run, together keep to it; and a rate
+ * limit one of them is told of holds the others until its reset.
  */
 import type { PacerSlotGrant } from '../store/store.js';
 import { abortReason } from './sleep.js';
@@ -37,6 +38,8 @@ interface Slot {
 export interface SharedBudget {
   take(nowMs: number): Promise<PacerSlotGrant>;
   release(slot: number, nowMs: number, used: boolean): Promise<void>;
+  /** A rate limit this process was told of holds every process until `untilMs` (epoch ms). */
+  pause(untilMs: number): Promise<void>;
 }
 
 /** A waiter gave up: the pacer was paused (a rate limit) for longer than it may wait. */
@@ -124,8 +127,11 @@ export class Pacer {
 
   /** Holds every waiter until the given wall-clock time (a Date or epoch ms); never shortens a pause. */
   pauseUntil(until: Date | number, note = ''): void {
-    const delay = (typeof until === 'number' ? until : until.getTime()) - Date.now();
+    const untilMs = typeof until === 'number' ? until : until.getTime();
+    const delay = untilMs - Date.now();
     if (delay <= 0) return;
+    // The other processes on the database hold off too; should the store fail, this one still does.
+    void this.shared?.pause(untilMs).catch(() => undefined);
     if (this.clock() + delay > this.pausedUntil) {
       this.pausedUntil = this.clock() + delay;
       this.pauseNote = note;

@@ -9,7 +9,7 @@ import type { Pacer as PacerSpec } from '../spec/model.generated.js';
 import type { Store } from '../store/store.js';
 
 /** The store's side of shared budgets. */
-export type PacerLedger = Pick<Store, 'takePacerSlot' | 'releasePacerSlot'>;
+export type PacerLedger = Pick<Store, 'takePacerSlot' | 'releasePacerSlot' | 'pausePacer'>;
 
 interface Entry {
   pacer: Pacer;
@@ -46,6 +46,7 @@ export class PacerRegistry {
     entry.pacer.share({
       take: (nowMs) => ledger.takePacerSlot(budget, this.holder, nowMs, entry.inFlightMs),
       release: (slot, nowMs, used) => ledger.releasePacerSlot(slot, nowMs, used),
+      pause: (untilMs) => ledger.pausePacer(id, untilMs),
     });
   }
 }

@@ -273,6 +273,8 @@ export interface Store {
   takePacerSlot(budget: PacerBudget, holder: string, nowMs: number, inFlightMs: number): Promise<PacerSlotGrant>;
   /** The slot's request is done, its window running from `nowMs` (`used`), or was never sent: the slot is given back. */
   releasePacerSlot(slot: number, nowMs: number, used: boolean): Promise<void>;
+  /** The API said to hold off until `untilMs` (epoch ms): no process is given a slot of `pacer` before then. Never shortens a pause. */
+  pausePacer(pacer: string, untilMs: number): Promise<void>;
 
   /** Records a running run; `runId` claims a pending run queued by queueRun instead. */
   startRun(sync: string, options?: { trigger?: RunTrigger; runId?: number }): Promise<number>;

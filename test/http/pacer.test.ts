@@ -175,6 +175,7 @@ describe('a pacer with a shared budget (every process on the database)', () => {
         if (used) ended.push(nowMs);
         else given.push(slot);
       },
+      pause: async () => undefined,
     };
   }
 
@@ -196,7 +197,7 @@ describe('a pacer with a shared budget (every process on the database)', () => {
 
   test('the store failing fails the waiter with why, not a request over a budget it cannot see', async () => {
     const pacer = new Pacer('shared', { allowedRequests: 10, intervalMs: 1000 });
-    pacer.share({ take: () => Promise.reject(new Error('database is locked')), release: async () => undefined });
+    pacer.share({ take: () => Promise.reject(new Error('database is locked')), release: async () => undefined, pause: async () => undefined });
     const refused = expect(pacer.wait()).rejects.toThrow('database is locked');
     await vi.runAllTimersAsync();
     await refused;

@@ -3,7 +3,8 @@
  * back to back or at once, together keep to it — measured at the server, which answers 429 to any
  * request over the budget in a sliding window.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeScratchDirs, runCli, scratchDir, spawnCli, withProject } from '../support/cli.js';
@@ -64,6 +65,25 @@ async function rowCount(config: string, env: NodeJS.ProcessEnv): Promise<number>
   });
 }
 
+/** Resolves once the run has recorded a pause of the pacer in the database (polled, without a time limit of its own). */
+async function pauseRecorded(dir: string): Promise<number> {
+  const file = join(dir, 'data/sync.db');
+  for (;;) {
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare("SELECT until FROM _pacer_pauses WHERE pacer = 'shop.api'").get() as { until: number } | undefined;
+        if (row) return row.until;
+      } catch {
+        // The schema is not there yet: the run is still opening the file.
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('a pacer shared by processes on one database', () => {
   it('two runs back to back: the second waits for the window the first one spent', async () => {
     const api = await pacedApi();
@@ -86,6 +106,33 @@ describe('a pacer shared by processes on one database', () => {
     expect(api.arrivals).toHaveLength(2 * RECORDS);
     expect(api.limited()).toBe(0);
     expect(api.maxInWindow()).toBeLessThanOrEqual(ALLOWED);
+    expect(await rowCount(config, env)).toBe(2 * RECORDS);
+  });
+
+  it("a 429 one run receives holds the other run's requests until its Retry-After has passed", async () => {
+    const arrivals: { at: number; status: number }[] = [];
+    const server = await startServer((request, response) => {
+      const offset = Number(request.query.get('offset') ?? 0);
+      if (arrivals.length === 0) {
+        arrivals.push({ at: Date.now(), status: 429 });
+        response.setHeader('retry-after', '2');
+        sendJson(response, 429, { error: 'rate limited' });
+        return;
+      }
+      arrivals.push({ at: Date.now(), status: 200 });
+      const list = request.path.slice(1);
+      sendJson(response, 200, { data: offset < RECORDS ? [{ id: `${list}-${offset}`, name: `${list} ${offset}` }] : [], total: RECORDS });
+    });
+    const { config, dir, env } = project(server.url);
+    const first = spawnCli(['run', config, '--sync', 'orders'], { env, cwd: dir });
+    // The second run starts once the first has recorded the pause: from then on nobody may send.
+    const until = await pauseRecorded(dir);
+    const second = spawnCli(['run', config, '--sync', 'refunds'], { env, cwd: dir });
+    for (const result of await Promise.all([first.done, second.done])) expect(result.code, result.stderr).toBe(0);
+    const limitedAt = arrivals[0].at;
+    expect(until).toBeGreaterThanOrEqual(limitedAt + 2000);
+    expect(arrivals.slice(1).filter((arrival) => arrival.at < limitedAt + 2000)).toEqual([]);
+    expect(arrivals.filter((arrival) => arrival.status === 429)).toHaveLength(1);
     expect(await rowCount(config, env)).toBe(2 * RECORDS);
   });
 });

@@ -224,6 +224,10 @@ export class SqliteStore implements Store {
     writeTransaction(this.db, () => this.pacerSlots.release(slot, nowMs, used));
   }
 
+  async pausePacer(pacer: string, untilMs: number): Promise<void> {
+    writeTransaction(this.db, () => this.pacerSlots.pauseUntil(pacer, untilMs));
+  }
+
   async refreshLock(sync: string, owner: LockOwner): Promise<boolean> { return writeTransaction(this.db, () => this.locks.refresh(sync, owner, this.now())); }
 
   async releaseLock(sync: string, owner: LockOwner): Promise<void> {

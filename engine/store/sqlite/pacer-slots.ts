@@ -19,6 +19,8 @@ export class PacerSlots {
   private readonly insert: Statement;
   private readonly end: Statement;
   private readonly giveBack: Statement;
+  private readonly pausedUntil: Statement;
+  private readonly pause: Statement;
 
   constructor(db: Connection) {
     this.expire = db.prepare('DELETE FROM _pacer_slots WHERE pacer = ? AND COALESCE(ended_at, expires_at) <= ?');
@@ -29,10 +31,16 @@ export class PacerSlots {
     this.insert = db.prepare('INSERT INTO _pacer_slots (pacer, holder, started_at, expires_at) VALUES (?, ?, ?, ?) RETURNING id');
     this.end = db.prepare('UPDATE _pacer_slots SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
     this.giveBack = db.prepare('DELETE FROM _pacer_slots WHERE id = ?');
+    this.pausedUntil = db.prepare('SELECT until FROM _pacer_pauses WHERE pacer = ? AND until > ?');
+    this.pause = db.prepare(
+      'INSERT INTO _pacer_pauses (pacer, until) VALUES (?, ?) ON CONFLICT (pacer) DO UPDATE SET until = MAX(until, excluded.until)',
+    );
   }
 
   /** Run inside a write transaction: the count and the take are one step for every process. */
   take(budget: PacerBudget, holder: string, nowMs: number, inFlightMs: number): PacerSlotGrant {
+    const paused = this.pausedUntil.get(budget.pacer, nowMs) as { until: number } | undefined;
+    if (paused) return { retryAt: paused.until };
     this.expire.run(budget.pacer, nowMs - budget.intervalMs);
     const { used, inFlight, oldest } = this.window.get(budget.pacer) as { used: number; inFlight: number; oldest: number | null };
     if (used < budget.allowedRequests) {
@@ -50,5 +58,10 @@ export class PacerSlots {
   release(slot: number, nowMs: number, used: boolean): void {
     if (used) this.end.run(Math.floor(nowMs) + 1, slot);
     else this.giveBack.run(slot);
+  }
+
+  /** Rounded up, like a release: the pause must not end before the time the API named. */
+  pauseUntil(pacer: string, untilMs: number): void {
+    this.pause.run(pacer, Math.ceil(untilMs));
   }
 }

@@ -210,6 +210,11 @@ export const migrations: readonly Migration[] = [
     expires_at INTEGER NOT NULL
   );
   CREATE INDEX _pacer_slots_pacer ON _pacer_slots (pacer, ended_at);
+  -- A rate limit one process was told of (429, a spent budget) holds every process's requests until then.
+  CREATE TABLE _pacer_pauses (
+    pacer TEXT PRIMARY KEY,
+    until INTEGER NOT NULL
+  );
   `,
 ];
 

@@ -19,7 +19,7 @@ describe('the SQLite file', () => {
     expect(mode).toBe('wal');
     expect(version).toBe(systemSchemaVersion);
     expect(tables).toEqual([
-      '_anchors', '_checkpoints', '_columns', '_cycles', '_databases', '_links', '_locks', '_pacer_slots', '_page_log', '_run_failures', '_run_logs', '_runs', '_sequence', '_tombstones',
+      '_anchors', '_checkpoints', '_columns', '_cycles', '_databases', '_links', '_locks', '_pacer_pauses', '_pacer_slots', '_page_log', '_run_failures', '_run_logs', '_runs', '_sequence', '_tombstones',
     ]);
   });
 

@@ -51,6 +51,16 @@ describe('pacer slots', () => {
     slotOf(await store.takePacerSlot(budget, 'x', 4000, 2000));
   });
 
+  it('a pause one process was told of holds every process until it ends, and a shorter one does not shorten it', async () => {
+    const a = stores.open();
+    const b = stores.open();
+    await a.pausePacer(budget.pacer, 9000.5);
+    await b.pausePacer(budget.pacer, 7000);
+    expect(await b.takePacerSlot(budget, 'b', 5000, IN_FLIGHT)).toEqual({ retryAt: 9001 });
+    slotOf(await b.takePacerSlot({ ...budget, pacer: 'crm.other' }, 'b', 5000, IN_FLIGHT));
+    slotOf(await b.takePacerSlot(budget, 'b', 9001, IN_FLIGHT));
+  });
+
   it('budgets of different pacers do not mix', async () => {
     const store = stores.open();
     for (let i = 0; i < 3; i++) slotOf(await store.takePacerSlot(budget, 'x', 1000, IN_FLIGHT));
